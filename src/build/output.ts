@@ -1,0 +1,70 @@
+/**
+ * All-or-nothing output. Files are written to a staging folder beside the output folder, and
+ * only when every file is written does the staging folder take the output folder's place; a
+ * failed build leaves the output folder exactly as it was.
+ */
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export const MANIFEST = 'manifest.json';
+
+export class OutputError extends Error {}
+
+export interface OutputFile {
+  /** Relative to the output folder, with forward slashes. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Refuses to replace a folder that kansli did not make: `--out .` must not wipe a project. */
+export function assertReplaceable(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new OutputError(`${outDir} exists and is not a folder`);
+  const entries = readdirSync(outDir);
+  if (entries.length > 0 && !entries.includes(MANIFEST)) {
+    throw new OutputError(`${outDir} is not empty and has no ${MANIFEST}: kansli replaces only folders it made itself; choose another --out`);
+  }
+}
+
+/**
+ * Writes `files` as the new content of `outDir`. `keep` lists files of the current output to
+ * carry over unchanged (hard-linked, so their bytes and times stay as they were).
+ */
+export function commitOutput(outDir: string, files: readonly OutputFile[], keep: readonly string[] = []): void {
+  const target = resolve(outDir);
+  assertReplaceable(target);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `.${basename(target)}.kansli-staging-${process.pid}`);
+  const previous = join(parent, `.${basename(target)}.kansli-previous-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const path of keep) {
+      const to = join(staging, path);
+      mkdirSync(dirname(to), { recursive: true });
+      try {
+        linkSync(join(target, path), to);
+      } catch {
+        copyFileSync(join(target, path), to);
+      }
+    }
+    for (const file of files) {
+      const to = join(staging, file.path);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, file.bytes);
+    }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new OutputError(`could not write the output (nothing was changed): ${(e as Error).message}`);
+  }
+  // The swap: two renames within one folder. The old output is removed only after the new one is in place.
+  if (existsSync(target)) renameSync(target, previous);
+  try {
+    renameSync(staging, target);
+  } catch (e) {
+    if (existsSync(previous)) renameSync(previous, target);
+    rmSync(staging, { recursive: true, force: true });
+    throw new OutputError(`could not put the output in place (nothing was changed): ${(e as Error).message}`);
+  }
+  rmSync(previous, { recursive: true, force: true });
+}

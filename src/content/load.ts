@@ -1,0 +1,68 @@
+/**
+ * The content stage: read content/*.yaml, parse with positions, validate each file against its
+ * schema, run the cross-file rules, and hand back typed Content, or every problem at once.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { normalize } from './normalize.js';
+import { ProblemsError, START, sortProblems, type Problem } from './problems.js';
+import { runRules } from './rules.js';
+import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
+import type { Content } from './types.js';
+import { locate, parseYaml, type ParsedYaml } from './yaml.js';
+
+export interface Loaded {
+  readonly content: Content;
+  /** Unknown facts and other things worth a look that do not stop a build. */
+  readonly warnings: readonly Problem[];
+  /** The raw text of each file, for hashing inputs. */
+  readonly sources: ReadonlyMap<ContentFile, string>;
+}
+
+/** How a file is named in messages: relative to the working directory, as a user typed it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+/**
+ * Loads and checks the content directory. Throws ProblemsError with every error (and the
+ * warnings) when anything is wrong; returns the content and its warnings otherwise.
+ */
+export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
+  }
+  const problems: Problem[] = [];
+  const parsed = new Map<ContentFile, ParsedYaml>();
+  const sources = new Map<ContentFile, string>();
+  for (const name of CONTENT_FILES) {
+    const path = join(dir, `${name}.yaml`);
+    const file = displayPath(path);
+    if (!existsSync(path)) {
+      problems.push({ severity: 'error', file, position: START, message: `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` });
+      continue;
+    }
+    const source = readFileSync(path, 'utf8');
+    sources.set(name, source);
+    const result = parseYaml(file, source);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    parsed.set(name, result.parsed);
+    problems.push(...validateSchema(name, result.parsed));
+  }
+  // Cross-file rules assume every file has its schema's shape; on schema errors, stop here.
+  if (problems.length > 0) throw new ProblemsError(sortProblems(problems));
+
+  const data = Object.fromEntries([...parsed].map(([k, v]) => [k, v.data])) as Record<ContentFile, Record<string, unknown>>;
+  const found = runRules(data, templates, (file, ptr, prefer) => {
+    const p = parsed.get(file)!;
+    return { file: p.file, position: locate(p.positions, ptr, prefer) };
+  });
+  const errors = found.filter((p) => p.severity === 'error');
+  const warnings = sortProblems(found.filter((p) => p.severity === 'warning'));
+  if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
+  return { content: normalize(data), warnings, sources };
+}

@@ -1,0 +1,110 @@
+/**
+ * Schema-valid YAML data → the typed Content. Runs only after every file passed its schema,
+ * so the shapes are known; this is renaming and the Fact union, nothing that can fail.
+ */
+import type {
+  Article,
+  Charter,
+  CharterBlock,
+  Content,
+  CostShare,
+  DocumentSpec,
+  Fact,
+  Member,
+  Person,
+  Principles,
+} from './types.js';
+import type { ContentFile } from './schema.js';
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function fact<T>(raw: unknown): Fact<T> {
+  if (raw !== null && typeof raw === 'object' && 'unknown' in raw) {
+    return { known: false, reason: String((raw as Raw).unknown) };
+  }
+  if (raw !== null && typeof raw === 'object' && 'value' in raw) {
+    const r = raw as Raw;
+    return { known: true, value: r.value as T, source: r.source, secondary: r.secondary === true };
+  }
+  return { known: true, value: raw as T, secondary: false };
+}
+
+function member(m: Raw): Member {
+  return {
+    id: m.id,
+    name: m.name,
+    shortName: m.short_name,
+    kind: m.kind,
+    orgnr: fact<string>(m.orgnr),
+    population: { ...fact<number>(m.population ?? { unknown: 'Folkmängd är inte angiven.' }), asOf: m.population?.as_of },
+    decisionBody: m.decision_body,
+    associations: m.associations,
+    signatory: fact<Person>(m.signatory),
+  };
+}
+
+function charterBlock(b: unknown): CharterBlock {
+  if (typeof b === 'string') return { kind: 'paragraph', text: b };
+  const r = b as Raw;
+  if ('list' in r) return { kind: 'list', ordered: false, items: r.list };
+  if ('numbered' in r) return { kind: 'list', ordered: true, items: r.numbered };
+  return { kind: 'insert', what: r.insert };
+}
+
+function charter(c: Raw): Charter {
+  return {
+    title: c.title,
+    version: { label: c.version?.label, adopted: c.version?.adopted },
+    association: c.association,
+    facts: new Map(Object.entries(c.facts ?? {}).map(([k, v]) => [k, fact<string | number>(v)])),
+    preamble: c.preamble ?? [],
+    articles: (c.articles as Raw[]).map((a): Article => ({ id: a.id, heading: a.heading, body: a.body.map(charterBlock) })),
+    costShares: (c.cost_shares as Raw[]).map(
+      (s): CostShare => ({ label: s.label, members: s.members, percent: s.percent, split: s.split === undefined ? null : fact<string>(s.split) }),
+    ),
+    board: { membersPerParty: fact<number>(c.board.members_per_party), deputiesPerParty: fact<number>(c.board.deputies_per_party) },
+  };
+}
+
+function principles(p: Raw): Principles {
+  return {
+    introduction: p.introduction,
+    background: p.background,
+    reasons: { intro: p.reasons.intro, perspectives: p.reasons.perspectives },
+    startingPoints: { intro: p.starting_points.intro, principles: p.starting_points.principles },
+    implementation: p.implementation,
+  };
+}
+
+export function normalize(data: Record<ContentFile, unknown>): Content {
+  const parties = data.parties as Raw;
+  const documents = data.documents as Raw;
+  return {
+    county: parties.county,
+    associations: (parties.associations as Raw[]).map((a) => ({ id: a.id, name: a.name, seat: fact<string>(a.seat) })),
+    newAssociation: parties.new_association,
+    members: (parties.members as Raw[]).map(member),
+    milestones: ((data.timeline as Raw).milestones as Raw[]).map((m) => ({
+      id: m.id,
+      date: m.date,
+      until: m.until,
+      deadline: m.deadline === true,
+      event: m.event,
+    })),
+    principles: principles(data.principles as Raw),
+    charter: charter(data.charter as Raw),
+    issuer: documents.issuer,
+    senders: { onBehalfOf: documents.senders.on_behalf_of, names: documents.senders.names },
+    documents: (documents.documents as Raw[]).map(
+      (d): DocumentSpec => ({
+        id: d.id,
+        title: d.title,
+        subject: d.subject,
+        template: d.template,
+        per: d.per,
+        date: fact<string>(d.date),
+        dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
+      }),
+    ),
+  };
+}

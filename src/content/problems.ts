@@ -1,0 +1,46 @@
+/**
+ * Problems found in the content: every stage reports them in this one shape, so the CLI prints
+ * them alike (`file:line:column: message`) and never shows a stack trace or a validator's dump.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Problem {
+  readonly severity: Severity;
+  /** Path as the user gave it (relative to the working directory where possible). */
+  readonly file: string;
+  readonly position: Position;
+  readonly message: string;
+}
+
+/** Thrown by any stage that cannot go on; carries every problem found, not just the first. */
+export class ProblemsError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ProblemsError';
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  const tag = p.severity === 'warning' ? 'warning: ' : '';
+  return `${p.file}:${p.position.line}:${p.position.column}: ${tag}${p.message}`;
+}
+
+/** File order, then position: the order an author reads them in. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.position.line - b.position.line ||
+      a.position.column - b.position.column,
+  );
+}
+
+export const START: Position = { line: 1, column: 1 };

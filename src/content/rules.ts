@@ -1,0 +1,249 @@
+/**
+ * What a schema cannot say: references resolve, ids are unique, dates are in order, organisation
+ * numbers pass their check digit, memberships and cost shares add up. Each rule is a small
+ * function over the raw (schema-valid) data that reports problems at the offending node.
+ */
+import type { Position, Problem, Severity } from './problems.js';
+import type { ContentFile } from './schema.js';
+import { pointer } from './yaml.js';
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Path = readonly (string | number)[];
+
+export interface RuleContext {
+  readonly data: Record<ContentFile, Raw>;
+  /** Names of the templates that exist (without .hbs). */
+  readonly templates: ReadonlySet<string>;
+  report(severity: Severity, file: ContentFile, path: Path, message: string, prefer?: 'key' | 'value'): void;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+/** The check digit an organisation number's first nine digits call for (Luhn, weights 2,1,2,…). */
+export function luhnCheckDigit(nineDigits: string): number {
+  let sum = 0;
+  for (let i = 0; i < nineDigits.length; i++) {
+    const product = Number(nineDigits[i]) * (i % 2 === 0 ? 2 : 1);
+    sum += product > 9 ? product - 9 : product;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+const uniqueIds =
+  (file: ContentFile, listPath: Path, what: string): Rule =>
+  (ctx) => {
+    const list = listPath.reduce<any>((node, key) => node?.[key], ctx.data[file]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!Array.isArray(list)) return;
+    const seen = new Map<string, number>();
+    list.forEach((item: Raw, i: number) => {
+      const first = seen.get(item.id);
+      if (first !== undefined) {
+        ctx.report('error', file, [...listPath, i, 'id'], `${what} id "${item.id}" is already used by item ${first + 1} of this list; ids must be unique`);
+      } else seen.set(item.id, i);
+    });
+  };
+
+/** Facts are either {value, source} or {unknown}; never both, never neither. */
+const factShape: Rule = (ctx) => {
+  ctx.data.parties.members.forEach((m: Raw, i: number) => {
+    for (const key of ['orgnr', 'population']) {
+      const f = m[key];
+      if (f === undefined) continue;
+      const path = ['members', i, key];
+      if ('unknown' in f && Object.keys(f).length > 1) {
+        ctx.report('error', 'parties', path, `${key}: give either a value with its source or {unknown: why}, not both`);
+      } else if (!('unknown' in f) && !('value' in f)) {
+        ctx.report('error', 'parties', path, `${key}: give a value with its source ({value: …, source: …}) or say it is unknown ({unknown: why})`);
+      } else if ('value' in f && !('source' in f)) {
+        ctx.report('error', 'parties', path, `${key}: a known value needs its source ({source: …}) so a reader can verify it`);
+      }
+    }
+  });
+};
+
+const orgnrCheckDigits: Rule = (ctx) => {
+  ctx.data.parties.members.forEach((m: Raw, i: number) => {
+    const value: unknown = m.orgnr?.value;
+    if (typeof value !== 'string' || !/^\d{6}-\d{4}$/.test(value)) return;
+    const digits = value.replace('-', '');
+    const expected = luhnCheckDigit(digits.slice(0, 9));
+    if (Number(digits[9]) !== expected) {
+      const fixed = `${value.slice(0, 10)}${expected}`;
+      ctx.report('error', 'parties', ['members', i, 'orgnr', 'value'], `organisation number ${value} of ${m.name} fails the check digit (expected ${fixed}?)`);
+    } else if (Number(digits.slice(2, 4)) < 20) {
+      ctx.report('error', 'parties', ['members', i, 'orgnr', 'value'], `${value} is not an organisation number: its third and fourth digits must be at least 20`);
+    }
+  });
+};
+
+const memberships: Rule = (ctx) => {
+  const { associations, members } = ctx.data.parties;
+  const ids = new Set<string>(associations.map((a: Raw) => a.id));
+  members.forEach((m: Raw, i: number) => {
+    m.associations.forEach((ref: string, j: number) => {
+      if (!ids.has(ref)) {
+        ctx.report('error', 'parties', ['members', i, 'associations', j], `${m.name} belongs to "${ref}", which is not an association in this file (known: ${[...ids].join(', ')})`);
+      }
+    });
+    const own = new Set<string>(m.associations);
+    if (m.kind === 'municipality' && own.size !== 1) {
+      ctx.report('error', 'parties', ['members', i, 'associations'], `${m.name} is a municipality and must belong to exactly one current association, not ${own.size}`);
+    }
+    if (m.kind !== 'municipality') {
+      const missing = [...ids].filter((a) => !own.has(a));
+      if (missing.length > 0) {
+        ctx.report('error', 'parties', ['members', i, 'associations'], `${m.name} is a ${m.kind} and, under Finsam, a member of every association; missing: ${missing.join(', ')}`);
+      }
+    }
+  });
+  for (const kind of ['municipality', 'region', 'agency']) {
+    if (!members.some((m: Raw) => m.kind === kind)) {
+      ctx.report('error', 'parties', ['members'], `an association under Finsam needs at least one member of kind ${kind}; there is none`);
+    }
+  }
+  ids.forEach((id) => {
+    if (!members.some((m: Raw) => m.kind === 'municipality' && m.associations.includes(id))) {
+      const i = associations.findIndex((a: Raw) => a.id === id);
+      ctx.report('error', 'parties', ['associations', i, 'id'], `association "${id}" has no municipality among its members`);
+    }
+  });
+  if (ids.has(ctx.data.parties.new_association.id)) {
+    ctx.report('error', 'parties', ['new_association', 'id'], `the new association's id "${ctx.data.parties.new_association.id}" is already used by a current association`);
+  }
+};
+
+/** yyyy-mm or yyyy-mm-dd → comparable [first day, last day]. */
+function span(date: string): [string, string] {
+  return date.length === 7 ? [`${date}-01`, `${date}-31`] : [date, date];
+}
+
+const milestonesInOrder: Rule = (ctx) => {
+  const milestones: Raw[] = ctx.data.timeline.milestones;
+  milestones.forEach((m, i) => {
+    if (m.until !== undefined && span(m.until)[1] < span(m.date)[0]) {
+      ctx.report('error', 'timeline', ['milestones', i, 'until'], `the period of "${m.id}" ends (${m.until}) before it starts (${m.date})`);
+    }
+    const prev = milestones[i - 1];
+    if (prev && span(m.date)[1] < span(prev.date)[0]) {
+      ctx.report('error', 'timeline', ['milestones', i, 'date'], `milestone "${m.id}" (${m.date}) comes before the previous milestone "${prev.id}" (${prev.date}); list milestones in date order`);
+    }
+  });
+  const formed: string = ctx.data.parties.new_association.formed;
+  const last = milestones[milestones.length - 1];
+  if (last && span(last.date)[0] > formed) {
+    ctx.report('warning', 'timeline', ['milestones', milestones.length - 1, 'date'], `milestone "${last.id}" (${last.date}) falls after the association is formed (${formed})`);
+  }
+};
+
+const charterReferences: Rule = (ctx) => {
+  const charter = ctx.data.charter;
+  const articleIds = new Set<string>(charter.articles.map((a: Raw) => a.id));
+  const factKeys = new Set<string>(['name', 'formed', ...Object.keys(charter.facts ?? {})]);
+  const checkText = (text: string, path: Path): void => {
+    for (const match of text.matchAll(/§\{([^}]*)\}/g)) {
+      if (!articleIds.has(match[1]!)) {
+        ctx.report('error', 'charter', path, `reference §{${match[1]}} names no article; known article ids: ${[...articleIds].join(', ')}`);
+      }
+    }
+    for (const match of text.matchAll(/@\{([^}]*)\}/g)) {
+      if (!factKeys.has(match[1]!)) {
+        ctx.report('error', 'charter', path, `fact @{${match[1]}} is not defined; add it under facts: (known: ${[...factKeys].join(', ')})`);
+      }
+    }
+  };
+  charter.articles.forEach((a: Raw, i: number) => {
+    a.body.forEach((b: unknown, j: number) => {
+      if (typeof b === 'string') checkText(b, ['articles', i, 'body', j]);
+      else {
+        const items = (b as Raw).list ?? (b as Raw).numbered;
+        if (Array.isArray(items)) items.forEach((t: string, k: number) => checkText(t, ['articles', i, 'body', j, 'list' in (b as Raw) ? 'list' : 'numbered', k]));
+      }
+    });
+  });
+  (charter.preamble ?? []).forEach((t: string, i: number) => checkText(t, ['preamble', i]));
+  if (charter.association !== ctx.data.parties.new_association.id) {
+    ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the new association in parties.yaml ("${ctx.data.parties.new_association.id}")`);
+  }
+};
+
+const costShares: Rule = (ctx) => {
+  const shares: Raw[] = ctx.data.charter.cost_shares;
+  const members = new Map<string, string>(ctx.data.parties.members.map((m: Raw) => [m.id, m.name]));
+  const seen = new Map<string, number>();
+  shares.forEach((s, i) => {
+    s.members.forEach((id: string, j: number) => {
+      if (!members.has(id)) {
+        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `"${id}" is not a member in parties.yaml`);
+      } else if (seen.has(id)) {
+        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `${members.get(id)} already pays under cost share ${seen.get(id)! + 1}; each member is in one share`);
+      } else seen.set(id, i);
+    });
+  });
+  const total = shares.reduce((sum, s) => sum + s.percent, 0);
+  if (Math.abs(total - 100) > 1e-9) {
+    ctx.report('error', 'charter', ['cost_shares'], `the cost shares add up to ${total} %, not 100 %`);
+  }
+  for (const [id, name] of members) {
+    if (!seen.has(id)) ctx.report('error', 'charter', ['cost_shares'], `${name} pays under no cost share; every member must be in one`);
+  }
+};
+
+const documentTemplates: Rule = (ctx) => {
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    if (!ctx.templates.has(d.template)) {
+      ctx.report('error', 'documents', ['documents', i, 'template'], `template "${d.template}" does not exist (known: ${[...ctx.templates].join(', ')})`);
+    }
+  });
+};
+
+/** Every unknown fact is reported, so nobody mistakes a gap for an oversight. */
+const unknownFacts: Rule = (ctx) => {
+  // Named by ids where the data has them ("members.fagersta.orgnr"), which reads better than indexes.
+  const walk = (file: ContentFile, node: unknown, path: (string | number)[], name: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (!Array.isArray(node) && 'unknown' in node && typeof (node as Raw).unknown === 'string') {
+      ctx.report('warning', file, path, `unknown fact ${name.join('.')}: ${(node as Raw).unknown}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) {
+      const label = Array.isArray(node) ? String((v as Raw)?.id ?? Number(k) + 1) : k;
+      walk(file, v, [...path, Array.isArray(node) ? Number(k) : k], [...name, label]);
+    }
+  };
+  for (const file of Object.keys(ctx.data) as ContentFile[]) walk(file, ctx.data[file], [], []);
+};
+
+export const RULES: readonly Rule[] = [
+  uniqueIds('parties', ['members'], 'member'),
+  uniqueIds('parties', ['associations'], 'association'),
+  uniqueIds('timeline', ['milestones'], 'milestone'),
+  uniqueIds('principles', ['reasons', 'perspectives'], 'perspective'),
+  uniqueIds('charter', ['articles'], 'article'),
+  uniqueIds('documents', ['documents'], 'document'),
+  factShape,
+  orgnrCheckDigits,
+  memberships,
+  milestonesInOrder,
+  charterReferences,
+  costShares,
+  documentTemplates,
+  unknownFacts,
+];
+
+export function runRules(
+  data: Record<ContentFile, Raw>,
+  templates: ReadonlySet<string>,
+  locate: (file: ContentFile, ptr: string, prefer: 'key' | 'value') => { file: string; position: Position },
+): Problem[] {
+  const problems: Problem[] = [];
+  const ctx: RuleContext = {
+    data,
+    templates,
+    report(severity, file, path, message, prefer = 'value') {
+      const where = locate(file, pointer(path), prefer);
+      problems.push({ severity, ...where, message });
+    },
+  };
+  for (const rule of RULES) rule(ctx);
+  return problems;
+}

@@ -1,0 +1,166 @@
+/**
+ * JSON Schema validation of each content file, with Ajv's findings turned into sentences that
+ * point at the offending YAML node.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Problem } from './problems.js';
+import { locate, type ParsedYaml } from './yaml.js';
+
+/** The schemas ship as data files beside this module's source (src/content/schemas). */
+export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', import.meta.url));
+
+export const CONTENT_FILES = ['parties', 'timeline', 'principles', 'charter', 'documents'] as const;
+export type ContentFile = (typeof CONTENT_FILES)[number];
+
+type Validators = Record<ContentFile, ValidateFunction>;
+let compiled: Validators | undefined;
+
+/** Compiled once per process: compiling is the expensive part of Ajv. */
+function validators(): Validators {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  for (const name of readdirSync(SCHEMA_DIR).sort()) {
+    if (name.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
+  }
+  const get = (file: ContentFile): ValidateFunction => {
+    const v = ajv.getSchema(`https://kansli.invalid/schemas/${file}.schema.json`);
+    if (!v) throw new Error(`schema for ${file}.yaml is missing from ${SCHEMA_DIR}`);
+    return v;
+  };
+  compiled = Object.fromEntries(CONTENT_FILES.map((f) => [f, get(f)])) as Validators;
+  return compiled;
+}
+
+export function validateSchema(file: ContentFile, parsed: ParsedYaml): Problem[] {
+  const validate = validators()[file];
+  if (validate(parsed.data)) return [];
+  return explain(validate.errors ?? [], parsed);
+}
+
+/**
+ * Ajv reports every branch of a oneOf/anyOf that failed. An author wants one sentence per
+ * mistake: keep the deepest, most specific error at each place and drop the umbrella ones.
+ */
+function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] {
+  const byPlace = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const place = e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '');
+    byPlace.set(place, [...(byPlace.get(place) ?? []), e]);
+  }
+  const problems: Problem[] = [];
+  const places = [...byPlace.keys()];
+  for (const [place, errs] of byPlace) {
+    // An error here is noise if a more specific one exists below it (a oneOf branch that nearly matched).
+    const deeper = places.some((p) => p !== place && p.startsWith(place + '/'));
+    const umbrella = errs.every((e) => ['oneOf', 'anyOf', 'if'].includes(e.keyword));
+    if (deeper && errs.some((e) => ['oneOf', 'anyOf', 'type', 'required'].includes(e.keyword))) continue;
+    const chosen = umbrella ? errs : errs.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
+    const messages = new Set(chosen.map((e) => sentence(e, parsed)));
+    const prefer = chosen.some((e) => e.keyword === 'additionalProperties') ? 'key' : 'value';
+    const position = locate(parsed.positions, place, prefer);
+    for (const message of mergeTypeErrors([...messages])) {
+      problems.push({ severity: 'error', file: parsed.file, position, message });
+    }
+  }
+  return problems;
+}
+
+/** "expected a text" and "expected a number" at one place read better as one sentence. */
+function mergeTypeErrors(messages: string[]): string[] {
+  const expected = messages.filter((m) => m.startsWith('expected '));
+  if (expected.length < 2) return messages;
+  const found = expected[0]!.replace(/^.*?, found /, '');
+  const wants = expected.map((m) => m.replace(/^expected /, '').replace(/, found .*$/, ''));
+  return [...messages.filter((m) => !m.startsWith('expected ')), `expected ${wants.join(' or ')}, found ${found}`];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '…' : value}"`;
+  return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  null: 'nothing',
+};
+
+function sentence(e: ErrorObject, parsed: ParsedYaml): string {
+  const value = valueAt(parsed.data, e.instancePath);
+  const what = (e.parentSchema as { description?: string } | undefined)?.description;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      const near = closest(key, allowed);
+      return `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${allowed.join(', ')}`;
+    }
+    case 'required':
+      return `missing required key "${String(e.params.missingProperty)}"`;
+    case 'type':
+      return `expected ${what ?? TYPE_WORDS[String(e.params.type)] ?? String(e.params.type)}, found ${describeValue(value)}`;
+    case 'pattern':
+    case 'minLength':
+      return `expected ${what ?? 'a different text'}, found ${describeValue(value)}`;
+    case 'enum':
+      return `expected ${what ?? 'one of ' + (e.params.allowedValues as unknown[]).join(', ')}, found ${describeValue(value)}`;
+    case 'minItems':
+      return `the list needs at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${describeValue(value)} is out of range: it ${e.message ?? ''}`;
+    case 'oneOf':
+    case 'anyOf':
+      return `expected ${what ?? 'a value of another shape'}, found ${describeValue(value)}`;
+    case 'propertyNames':
+      return `a key here must be lower-case letters, digits and underscores`;
+    default:
+      return `${describeValue(value)}: ${e.message ?? 'does not match the schema'}`;
+  }
+}
+
+function valueAt(data: unknown, ptr: string): unknown {
+  let node: unknown = data;
+  for (const raw of ptr.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** The allowed key nearest to a misspelt one, if it is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,119 @@
+/**
+ * The content as the rest of the pipeline sees it, once the schema and the rules have passed.
+ * These types mirror the JSON Schemas in ./schemas; the schemas are the source of truth for
+ * authors (and their editors), these types for the code.
+ */
+
+/** A fact that is either known (with its source) or explicitly unknown: never guessed. */
+export type Fact<T> =
+  | { readonly known: true; readonly value: T; readonly source?: string; readonly secondary: boolean }
+  | { readonly known: false; readonly reason: string };
+
+export type MemberKind = 'municipality' | 'region' | 'agency';
+
+export interface Person {
+  readonly name: string;
+  readonly title?: string;
+}
+
+export interface Association {
+  readonly id: string;
+  readonly name: string;
+  readonly seat: Fact<string>;
+}
+
+export interface NewAssociation {
+  readonly id: string;
+  readonly name: string;
+  readonly formed: string;
+  readonly website?: string;
+}
+
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  readonly shortName: string;
+  readonly kind: MemberKind;
+  readonly orgnr: Fact<string>;
+  readonly population: Fact<number> & { readonly asOf?: string };
+  readonly decisionBody: string;
+  readonly associations: readonly string[];
+  readonly signatory: Fact<Person>;
+}
+
+export interface Milestone {
+  readonly id: string;
+  /** yyyy-mm-dd or yyyy-mm. */
+  readonly date: string;
+  readonly until?: string;
+  readonly deadline: boolean;
+  readonly event: string;
+}
+
+export interface Perspective {
+  readonly id: string;
+  readonly title: string;
+  readonly reasons: readonly string[];
+}
+
+export interface Principles {
+  readonly introduction: readonly string[];
+  readonly background: readonly string[];
+  readonly reasons: { readonly intro: readonly string[]; readonly perspectives: readonly Perspective[] };
+  readonly startingPoints: { readonly intro: readonly string[]; readonly principles: readonly string[] };
+  readonly implementation: readonly string[];
+}
+
+export type CharterBlock =
+  | { readonly kind: 'paragraph'; readonly text: string }
+  | { readonly kind: 'list'; readonly ordered: boolean; readonly items: readonly string[] }
+  | { readonly kind: 'insert'; readonly what: 'members' | 'cost-shares' | 'board' };
+
+export interface Article {
+  readonly id: string;
+  readonly heading: string;
+  readonly body: readonly CharterBlock[];
+}
+
+export interface CostShare {
+  readonly label: string;
+  readonly members: readonly string[];
+  readonly percent: number;
+  readonly split: Fact<string> | null;
+}
+
+export interface Charter {
+  readonly title: string;
+  readonly version: { readonly label?: string; readonly adopted?: string };
+  readonly association: string;
+  readonly facts: ReadonlyMap<string, Fact<string | number>>;
+  readonly preamble: readonly string[];
+  readonly articles: readonly Article[];
+  readonly costShares: readonly CostShare[];
+  readonly board: { readonly membersPerParty: Fact<number>; readonly deputiesPerParty: Fact<number> };
+}
+
+export type DocumentScope = 'member' | 'once';
+
+export interface DocumentSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly subject: string;
+  readonly template: string;
+  readonly per: DocumentScope;
+  readonly date: Fact<string>;
+  readonly dnr: Fact<string>;
+}
+
+export interface Content {
+  readonly county: string;
+  readonly associations: readonly Association[];
+  readonly newAssociation: NewAssociation;
+  readonly members: readonly Member[];
+  readonly milestones: readonly Milestone[];
+  readonly principles: Principles;
+  readonly charter: Charter;
+  readonly issuer: string;
+  readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
+  readonly documents: readonly DocumentSpec[];
+}

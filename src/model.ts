@@ -1,0 +1,210 @@
+/**
+ * The document model: the one contract between rendering and writing.
+ *
+ * Templates render to markup, the markup is parsed into this tree once, and the DOCX and PDF
+ * writers are two consumers of it that know nothing of YAML or templates. A feature one writer
+ * has and the other lacks is a gap here, not a special case in a writer.
+ */
+
+/** Where a node came from: the template (or partial) and line that produced it. */
+export interface Origin {
+  readonly template: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export type Inline =
+  | { readonly type: 'text'; readonly value: string }
+  | { readonly type: 'emphasis'; readonly children: readonly Inline[] }
+  | { readonly type: 'strong'; readonly children: readonly Inline[] }
+  | { readonly type: 'break' };
+
+export type HeadingLevel = 1 | 2 | 3;
+
+export interface Heading {
+  readonly type: 'heading';
+  readonly level: HeadingLevel;
+  /**
+   * A statute article ("1 §", "2 §" …). The number is not part of the text: writers number
+   * articles in order (the DOCX through a numbering definition), so the model cannot disagree
+   * with itself about which number an article has.
+   */
+  readonly article: boolean;
+  readonly children: readonly Inline[];
+  readonly origin: Origin;
+}
+
+export type ParagraphStyle =
+  /** Running text. */
+  | 'body'
+  /** A proposed decision, phrased to go straight into the minutes. */
+  | 'decision'
+  /** Small print: sources, notes. */
+  | 'note';
+
+export interface Paragraph {
+  readonly type: 'paragraph';
+  readonly style: ParagraphStyle;
+  readonly children: readonly Inline[];
+  readonly origin: Origin;
+}
+
+export interface ListItem {
+  readonly children: readonly Inline[];
+  /** At most one nested list, after the item's own text. */
+  readonly sublist?: List;
+}
+
+export interface List {
+  readonly type: 'list';
+  readonly ordered: boolean;
+  readonly items: readonly ListItem[];
+  readonly origin: Origin;
+}
+
+export interface TableCell {
+  readonly children: readonly Inline[];
+}
+
+export interface Table {
+  readonly type: 'table';
+  /** Header rows repeat at the top of every page the table spans. */
+  readonly header: readonly (readonly TableCell[])[];
+  readonly body: readonly (readonly TableCell[])[];
+  /** Relative column widths, one per column; they need not add up to anything. */
+  readonly widths: readonly number[];
+  readonly origin: Origin;
+}
+
+/** One party's place to sign: never split across pages, two to a row. */
+export interface Signature {
+  /** The party signed for, e.g. "Köpings kommun". */
+  readonly party: string;
+  /** Name clarification (namnförtydligande); empty when the signatory is not yet known. */
+  readonly name: string;
+  readonly title: string;
+  /** Filled in once the party has signed; absent while the block awaits a signature. */
+  readonly signed?: {
+    readonly place: string;
+    readonly date: string;
+    readonly method: string;
+  };
+}
+
+export interface SignatureBlock {
+  readonly type: 'signatures';
+  readonly signatures: readonly Signature[];
+  readonly origin: Origin;
+}
+
+export interface PageBreak {
+  readonly type: 'pageBreak';
+  readonly origin: Origin;
+}
+
+export type Block = Heading | Paragraph | List | Table | SignatureBlock | PageBreak;
+
+export interface DocumentMeta {
+  readonly title: string;
+  /** Shown as author: the body that issues the document. */
+  readonly author: string;
+  readonly subject: string;
+  readonly keywords: readonly string[];
+  /** BCP 47; always sv-SE for these documents, kept as data so writers never hard-code it. */
+  readonly language: 'sv-SE';
+  /** Registry number (diarienummer), when known. */
+  readonly dnr: string | null;
+  /** The document's date, ISO yyyy-mm-dd, printed in the page header; null while not set. */
+  readonly date: string | null;
+  /** The moment written into file metadata (creation and modification dates). */
+  readonly timestamp: Date;
+}
+
+export interface Document {
+  readonly meta: DocumentMeta;
+  readonly blocks: readonly Block[];
+}
+
+/** The plain text of inline content, as a reader would copy it. */
+export function inlineText(children: readonly Inline[]): string {
+  return children
+    .map((node) => {
+      switch (node.type) {
+        case 'text':
+          return node.value;
+        case 'break':
+          return '\n';
+        case 'emphasis':
+        case 'strong':
+          return inlineText(node.children);
+      }
+    })
+    .join('');
+}
+
+/** Article numbers in order of appearance: the n-th article heading is "n §". */
+export function articleNumbers(blocks: readonly Block[]): Map<Heading, number> {
+  const numbers = new Map<Heading, number>();
+  for (const block of blocks) {
+    if (block.type === 'heading' && block.article) numbers.set(block, numbers.size + 1);
+  }
+  return numbers;
+}
+
+/** "1 §" with a non-breaking space, the Swedish statute style. */
+export function articleLabel(n: number): string {
+  return `${n}\u00a0§`;
+}
+
+/**
+ * The document's text as a sequence of lines, one per paragraph, list item, table row, signature
+ * line: what `pdftotext` of either format should contain, modulo whitespace.
+ */
+export function documentText(doc: Document): string[] {
+  const lines: string[] = [];
+  const numbers = articleNumbers(doc.blocks);
+  const listLines = (list: List, depth: number): void => {
+    list.items.forEach((item, i) => {
+      const marker = list.ordered ? `${i + 1}.` : '•';
+      lines.push(`${marker} ${inlineText(item.children)}`);
+      if (item.sublist) listLines(item.sublist, depth + 1);
+    });
+  };
+  for (const block of doc.blocks) {
+    switch (block.type) {
+      case 'heading': {
+        const n = numbers.get(block);
+        const text = inlineText(block.children);
+        lines.push(n === undefined ? text : `${articleLabel(n)} ${text}`);
+        break;
+      }
+      case 'paragraph':
+        lines.push(inlineText(block.children));
+        break;
+      case 'list':
+        listLines(block, 0);
+        break;
+      case 'table':
+        for (const row of [...block.header, ...block.body]) {
+          lines.push(row.map((cell) => inlineText(cell.children)).join(' '));
+        }
+        break;
+      case 'signatures':
+        for (const s of block.signatures) lines.push(...signatureLines(s));
+        break;
+      case 'pageBreak':
+        break;
+    }
+  }
+  return lines;
+}
+
+/** The lines of one signature block, shared by both writers so they cannot drift apart. */
+export function signatureLines(s: Signature): string[] {
+  const placeDate = s.signed ? `${s.signed.place} ${s.signed.date}` : 'Ort och datum';
+  const lines = [`För ${s.party}`, placeDate];
+  if (s.signed) lines.push(`Undertecknat ${s.signed.method}`);
+  lines.push(s.name === '' ? 'Namnförtydligande' : s.name);
+  if (s.title !== '') lines.push(s.title);
+  return lines;
+}

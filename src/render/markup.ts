@@ -1,0 +1,188 @@
+/**
+ * Rendered markup → document model. Templates render a small, fixed subset of HTML: Handlebars
+ * escapes values for HTML by default, so a value with `*`, `#`, `<`, `&`, `_` or `{{` can never
+ * turn into markup; parse5 (the WHATWG parser) turns the result into a tree; this module maps that
+ * tree onto the model and rejects anything outside the subset, naming the template and line.
+ *
+ * The subset:
+ *   h1 h2 h3            headings; <h2 class="article"> is a statute article, numbered by writers
+ *   p                   paragraph; class="decision" or class="note" for those styles
+ *   ul ol li            lists, one level of nesting
+ *   table thead tbody tr th td   tables; data-widths="1 3" sets relative column widths
+ *   page-break          a forced page break
+ *   signatures > signature       signature blocks: attributes party, name, title,
+ *                                and place, date, method once signed
+ *   em strong br        inline
+ */
+import { parseFragment } from 'parse5';
+import type { DefaultTreeAdapterMap } from 'parse5';
+import type {
+  Block,
+  HeadingLevel,
+  Inline,
+  List,
+  ListItem,
+  Origin,
+  ParagraphStyle,
+  Signature,
+  TableCell,
+} from '../model.js';
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+export class MarkupError extends Error {
+  constructor(
+    message: string,
+    readonly origin: Origin,
+  ) {
+    super(message);
+  }
+}
+
+/** HTML whitespace, deliberately not \s: a non-breaking space is content, not layout. */
+const HTML_SPACE = /[ \t\n\r\f]+/g;
+
+export function parseMarkup(markup: string, template: string): Block[] {
+  const fragment = parseFragment(markup, { sourceCodeLocationInfo: true });
+  const origin = (node: Node): Origin => {
+    const loc = 'sourceCodeLocation' in node ? node.sourceCodeLocation : undefined;
+    return { template, line: loc?.startLine ?? 1, column: loc?.startCol ?? 1 };
+  };
+  const fail = (node: Node, message: string): never => {
+    throw new MarkupError(message, origin(node));
+  };
+  const isElement = (node: Node): node is Element => 'tagName' in node;
+  const isBlank = (node: Node): boolean => node.nodeName === '#comment' || (node.nodeName === '#text' && (node as { value: string }).value.replace(HTML_SPACE, '') === '');
+  const attr = (el: Element, name: string): string | undefined => el.attrs.find((a) => a.name === name)?.value;
+
+  const inlines = (nodes: readonly Node[]): Inline[] => {
+    const out: Inline[] = [];
+    for (const node of nodes) {
+      if (node.nodeName === '#comment') continue;
+      if (node.nodeName === '#text') {
+        out.push({ type: 'text', value: (node as { value: string }).value.replace(HTML_SPACE, ' ') });
+      } else if (isElement(node) && (node.tagName === 'em' || node.tagName === 'strong')) {
+        out.push({ type: node.tagName === 'em' ? 'emphasis' : 'strong', children: inlines(node.childNodes) });
+      } else if (isElement(node) && node.tagName === 'br') {
+        out.push({ type: 'break' });
+      } else {
+        fail(node, `<${node.nodeName}> is not allowed inside text; allowed: em, strong, br`);
+      }
+    }
+    return trimInlines(out);
+  };
+
+  const list = (el: Element, depth: number): List => {
+    const items: ListItem[] = [];
+    for (const child of el.childNodes) {
+      if (isBlank(child)) continue;
+      if (!isElement(child) || child.tagName !== 'li') fail(child, `a list may hold only <li> items, found <${child.nodeName}>`);
+      const li = child as Element;
+      const nested = li.childNodes.filter((n) => isElement(n) && (n.tagName === 'ul' || n.tagName === 'ol')) as Element[];
+      if (nested.length > 1) fail(li, 'a list item may hold at most one nested list');
+      if (nested.length === 1 && depth > 0) fail(nested[0]!, 'lists nest one level deep at most');
+      const text = li.childNodes.filter((n) => !nested.includes(n as Element));
+      items.push(nested.length === 1 ? { children: inlines(text), sublist: list(nested[0]!, depth + 1) } : { children: inlines(text) });
+    }
+    if (items.length === 0) fail(el, 'a list needs at least one item');
+    return { type: 'list', ordered: el.tagName === 'ol', items, origin: origin(el) };
+  };
+
+  const rows = (section: Element, cellTag: 'th' | 'td'): TableCell[][] =>
+    section.childNodes.filter((n) => !isBlank(n)).map((tr) => {
+      if (!isElement(tr) || tr.tagName !== 'tr') fail(tr, `expected <tr>, found <${tr.nodeName}>`);
+      return (tr as Element).childNodes.filter((n) => !isBlank(n)).map((cell) => {
+        if (!isElement(cell) || (cell.tagName !== 'td' && cell.tagName !== 'th')) fail(cell, `expected <${cellTag}>, found <${cell.nodeName}>`);
+        return { children: inlines((cell as Element).childNodes) };
+      });
+    });
+
+  const table = (el: Element): Block => {
+    let header: TableCell[][] = [];
+    let body: TableCell[][] = [];
+    for (const child of el.childNodes) {
+      if (isBlank(child)) continue;
+      if (isElement(child) && child.tagName === 'thead') header = rows(child, 'th');
+      else if (isElement(child) && child.tagName === 'tbody') body = rows(child, 'td');
+      else fail(child, `a table holds <thead> and <tbody>, found <${child.nodeName}>`);
+    }
+    const columns = Math.max(0, ...[...header, ...body].map((r) => r.length));
+    if ([...header, ...body].some((r) => r.length !== columns)) fail(el, `every row of a table needs ${columns} cells`);
+    const widthsAttr = attr(el, 'data-widths');
+    const widths = widthsAttr ? widthsAttr.trim().split(/\s+/).map(Number) : Array<number>(columns).fill(1);
+    if (widths.length !== columns || widths.some((w) => !(w > 0))) fail(el, `data-widths needs ${columns} positive numbers`);
+    return { type: 'table', header, body, widths, origin: origin(el) };
+  };
+
+  const signatures = (el: Element): Block => {
+    const list: Signature[] = [];
+    for (const child of el.childNodes) {
+      if (isBlank(child)) continue;
+      if (!isElement(child) || child.tagName !== 'signature') fail(child, `<signatures> holds only <signature> elements, found <${child.nodeName}>`);
+      const s = child as Element;
+      const party = attr(s, 'party');
+      if (!party) fail(s, '<signature> needs a party attribute');
+      const [place, date, method] = [attr(s, 'place'), attr(s, 'date'), attr(s, 'method')];
+      const signed = place && date && method ? { place, date, method } : undefined;
+      list.push({ party: party!, name: attr(s, 'name') ?? '', title: attr(s, 'title') ?? '', ...(signed ? { signed } : {}) });
+    }
+    return { type: 'signatures', signatures: list, origin: origin(el) };
+  };
+
+  const blocks: Block[] = [];
+  for (const node of fragment.childNodes) {
+    if (isBlank(node)) continue;
+    if (!isElement(node)) {
+      fail(node, `text outside a block: wrap "${(node as { value?: string }).value?.trim().slice(0, 40)}" in <p>`);
+    }
+    const el = node as Element;
+    switch (el.tagName) {
+      case 'h1':
+      case 'h2':
+      case 'h3':
+        blocks.push({
+          type: 'heading',
+          level: Number(el.tagName[1]) as HeadingLevel,
+          article: attr(el, 'class') === 'article',
+          children: inlines(el.childNodes),
+          origin: origin(el),
+        });
+        break;
+      case 'p': {
+        const cls = attr(el, 'class') ?? 'body';
+        if (!['body', 'decision', 'note'].includes(cls)) fail(el, `unknown paragraph class "${cls}"; use decision or note`);
+        const children = inlines(el.childNodes);
+        if (children.length > 0) blocks.push({ type: 'paragraph', style: cls as ParagraphStyle, children, origin: origin(el) });
+        break;
+      }
+      case 'ul':
+      case 'ol':
+        blocks.push(list(el, 0));
+        break;
+      case 'table':
+        blocks.push(table(el));
+        break;
+      case 'page-break':
+        blocks.push({ type: 'pageBreak', origin: origin(el) });
+        break;
+      case 'signatures':
+        blocks.push(signatures(el));
+        break;
+      default:
+        fail(el, `<${el.tagName}> is not part of the kansli markup (see src/render/markup.ts)`);
+    }
+  }
+  return blocks;
+}
+
+/** Drop leading and trailing spaces of a block's text, keeping inner ones. */
+function trimInlines(nodes: Inline[]): Inline[] {
+  const out = nodes.filter((n) => n.type !== 'text' || n.value !== '');
+  const first = out[0];
+  if (first?.type === 'text') out[0] = { type: 'text', value: first.value.replace(/^ +/, '') };
+  const lastIndex = out.length - 1;
+  const last = out[lastIndex];
+  if (last?.type === 'text') out[lastIndex] = { type: 'text', value: last.value.replace(/ +$/, '') };
+  return out.filter((n) => n.type !== 'text' || n.value !== '');
+}

@@ -1,0 +1,122 @@
+/**
+ * Swedish typography for running text and tables. Pure functions, written out rather than left
+ * to Intl so that the output does not change with the ICU version a machine happens to have.
+ */
+
+export const NBSP = '\u00a0';
+export const EN_DASH = '\u2013';
+export const MINUS = '\u2212';
+
+const MONTHS = [
+  'januari', 'februari', 'mars', 'april', 'maj', 'juni',
+  'juli', 'augusti', 'september', 'oktober', 'november', 'december',
+] as const;
+
+const SMALL_NUMBERS = [
+  'noll', 'en', 'två', 'tre', 'fyra', 'fem', 'sex', 'sju', 'åtta', 'nio', 'tio', 'elva', 'tolv',
+] as const;
+
+export class FormatError extends Error {}
+
+interface ParsedDate {
+  readonly year: number;
+  readonly month: number;
+  /** Absent for a month (yyyy-mm). */
+  readonly day?: number;
+}
+
+export function parseDate(iso: string): ParsedDate {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso);
+  if (!m) throw new FormatError(`"${iso}" is not a date (yyyy-mm-dd) or month (yyyy-mm)`);
+  const [year, month] = [Number(m[1]), Number(m[2])];
+  if (month < 1 || month > 12) throw new FormatError(`"${iso}" has no month ${month}`);
+  if (m[3] === undefined) return { year, month };
+  const day = Number(m[3]);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) throw new FormatError(`"${iso}" is not a day of the calendar`);
+  return { year, month, day };
+}
+
+/** "1 januari 2024" for a day, "december 2020" for a month: the running-text style. */
+export function longDate(iso: string): string {
+  const d = parseDate(iso);
+  const month = `${MONTHS[d.month - 1]}${NBSP}${d.year}`;
+  return d.day === undefined ? month : `${d.day}${NBSP}${month}`;
+}
+
+/** "2024-01-01": the style of tables and page headers; validated, so a typo cannot slip through. */
+export function isoDate(iso: string): string {
+  parseDate(iso);
+  return iso;
+}
+
+/**
+ * A period in running text: "januari–mars 2022", "7 december 2021", "senast 31 mars 2023".
+ * The year is written once when both ends share it.
+ */
+export function period(from: string, until?: string, deadline = false): string {
+  if (until === undefined) return (deadline ? 'senast ' : '') + longDate(from);
+  const a = parseDate(from);
+  const b = parseDate(until);
+  if (a.year === b.year && a.day === undefined && b.day === undefined) {
+    return `${MONTHS[a.month - 1]}${EN_DASH}${MONTHS[b.month - 1]}${NBSP}${a.year}`;
+  }
+  return `${longDate(from)}${EN_DASH}${longDate(until)}`;
+}
+
+/** The latest date of a milestone: "senast i mars 2022" for a month, "senast 31 mars 2023" for a day. */
+export function deadline(date: string): string {
+  const d = parseDate(date);
+  return d.day === undefined ? `senast i ${longDate(date)}` : `senast ${longDate(date)}`;
+}
+
+/**
+ * "1 234 567", "12,5", "−3": non-breaking space between thousands, decimal comma, a real minus.
+ * `decimals` fixes the number of decimals; by default whole numbers show none and others up to two.
+ */
+export function number(value: number, decimals?: number): string {
+  if (!Number.isFinite(value)) throw new FormatError(`${value} is not a number that can be printed`);
+  const places = decimals ?? (Number.isInteger(value) ? 0 : 2);
+  const fixed = Math.abs(value).toFixed(places);
+  let [whole, fraction] = fixed.split('.') as [string, string | undefined];
+  if (decimals === undefined && fraction !== undefined) {
+    fraction = fraction.replace(/0+$/, '');
+    if (fraction === '') fraction = undefined;
+  }
+  // Grouped from four digits too (8 643), so figures line up in tables and read alike in text.
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, NBSP);
+  const sign = value < 0 && Number(fixed) !== 0 ? MINUS : '';
+  return sign + grouped + (fraction !== undefined ? ',' + fraction : '');
+}
+
+/** "25 %" with a non-breaking space. */
+export function percent(value: number, decimals?: number): string {
+  return `${number(value, decimals)}${NBSP}%`;
+}
+
+/** "1 234 567 kr". */
+export function kronor(value: number, decimals?: number): string {
+  return `${number(value, decimals)}${NBSP}kr`;
+}
+
+/** Numbers up to twelve spelled out in running text ("tre kommuner"), larger ones as figures. */
+export function count(value: number, gender: 'common' | 'neuter' = 'common'): string {
+  if (!Number.isInteger(value) || value < 0) return number(value);
+  if (value > 12) return number(value);
+  if (value === 1) return gender === 'neuter' ? 'ett' : 'en';
+  return SMALL_NUMBERS[value]!;
+}
+
+/** "Arboga, Köping och Kungsör": the Swedish list, without a serial comma. */
+export function joinList(items: readonly string[], conjunction: 'och' | 'eller' = 'och'): string {
+  if (items.length === 0) return '';
+  if (items.length === 1) return items[0]!;
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** "3, 7 och 14 §§": the customary way to name several articles of a statute. */
+export function articleList(numbers: readonly number[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  if (sorted.length === 1) return `${sorted[0]}${NBSP}§`;
+  return `${joinList(sorted.map(String))}${NBSP}§§`;
+}

@@ -1,0 +1,205 @@
+/**
+ * Handlebars, set up for documents: strict (a missing value is an error, never an empty string),
+ * with the Swedish helpers, partials from templates/partials, and errors that name the template
+ * (or partial) and line.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { Block } from '../model.js';
+import type { Problem } from '../content/problems.js';
+import { displayPath } from '../content/load.js';
+import { MarkupError, parseMarkup } from './markup.js';
+import * as sv from './swedish.js';
+import type { View } from './view.js';
+
+export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** A template failed: carries the problem, already located. */
+export class TemplateError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`);
+  }
+}
+
+type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
+
+/** Marks which template an exception came from, innermost first; Handlebars does not say. */
+const ORIGIN = Symbol('kansli.template');
+interface Annotated {
+  [ORIGIN]?: string;
+  lineNumber?: number;
+  column?: number;
+}
+
+export function templateNames(dir: string = TEMPLATE_DIR): Set<string> {
+  if (!existsSync(dir)) return new Set();
+  return new Set(readdirSync(dir).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -4)));
+}
+
+export interface TemplateSet {
+  readonly dir: string;
+  /** Renders one document's markup and parses it into model blocks. */
+  render(name: string, view: View): Block[];
+}
+
+const cache = new Map<string, TemplateSet>();
+
+/** Compiled once per directory and process (each worker compiles its own). */
+export function loadTemplates(dir: string = TEMPLATE_DIR): TemplateSet {
+  const cached = cache.get(dir);
+  if (cached) return cached;
+  const set = compileTemplates(dir);
+  cache.set(dir, set);
+  return set;
+}
+
+function compileTemplates(dir: string): TemplateSet {
+  const hb = Handlebars.create();
+  registerHelpers(hb);
+  const compile = (file: string, label: string): Handlebars.TemplateDelegate => {
+    // A file's final newline is not content: without this, an inline partial adds a space.
+    const source = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    let fn: Handlebars.TemplateDelegate;
+    try {
+      // Parsed eagerly: a syntax error shows at start-up, not in the middle of a build.
+      hb.parse(source);
+      fn = hb.compile(source, { strict: true });
+    } catch (e) {
+      throw new TemplateError(problemFrom(e, label, source));
+    }
+    const wrapped = (context: unknown, options?: Handlebars.RuntimeOptions): string => {
+      try {
+        return fn(context, options);
+      } catch (e) {
+        if (e && typeof e === 'object' && !(ORIGIN in e)) (e as Annotated)[ORIGIN] = label;
+        throw e;
+      }
+    };
+    return wrapped as Handlebars.TemplateDelegate;
+  };
+  const partialDir = join(dir, 'partials');
+  if (existsSync(partialDir)) {
+    for (const f of readdirSync(partialDir).filter((f) => f.endsWith('.hbs')).sort()) {
+      hb.registerPartial(f.slice(0, -4), compile(join(partialDir, f), displayPath(join(partialDir, f))));
+    }
+  }
+  const templates = new Map<string, { fn: Handlebars.TemplateDelegate; label: string }>();
+  for (const name of [...templateNames(dir)].sort()) {
+    const label = displayPath(join(dir, `${name}.hbs`));
+    templates.set(name, { fn: compile(join(dir, `${name}.hbs`), label), label });
+  }
+  return {
+    dir,
+    render(name, view) {
+      const t = templates.get(name);
+      if (!t) {
+        throw new TemplateError({ severity: 'error', file: displayPath(dir), position: { line: 1, column: 1 }, message: `template "${name}" does not exist` });
+      }
+      let markup: string;
+      try {
+        markup = t.fn(view);
+      } catch (e) {
+        throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
+      }
+      try {
+        return parseMarkup(markup, t.label);
+      } catch (e) {
+        if (!(e instanceof MarkupError)) throw e;
+        throw new TemplateError({
+          severity: 'error',
+          file: t.label,
+          position: { line: 1, column: 1 },
+          message: `the rendered markup is not valid (rendered line ${e.origin.line}, column ${e.origin.column}): ${e.message}`,
+        });
+      }
+    },
+  };
+}
+
+function problemFrom(e: unknown, file: string, _source?: string): Problem {
+  const err = e as Annotated & { message?: string };
+  const raw = String(err.message ?? e);
+  // Handlebars appends " - 3:4" and a code frame; our position says the same, more plainly.
+  const message = raw
+    .split('\n')[0]!
+    .replace(/ - \d+:\d+$/, '')
+    .replace(/^"([^"]+)" not defined in .*$/, '"$1" is not defined in the data given to this template (strict mode)');
+  return {
+    severity: 'error',
+    file,
+    position: { line: err.lineNumber ?? 1, column: (err.column ?? 0) + 1 },
+    message,
+  };
+}
+
+/** A helper's failure carries the helper's position in the template. */
+function helperError(options: HelperOptions, message: string): Error {
+  const e = new Error(`${options.name ?? 'helper'}: ${message}`) as Error & Annotated;
+  e.lineNumber = options.loc?.start.line;
+  e.column = options.loc?.start.column;
+  return e;
+}
+
+function registerHelpers(hb: typeof Handlebars): void {
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => string) =>
+    (...args: [...A, HelperOptions]): string => {
+      const options = args[args.length - 1] as HelperOptions;
+      try {
+        return fn(...(args.slice(0, -1) as A));
+      } catch (e) {
+        throw helperError(options, e instanceof Error ? e.message : String(e));
+      }
+    };
+  const str = (v: unknown, what: string): string => {
+    if (typeof v !== 'string') throw new Error(`expected ${what}, got ${v === null ? 'null' : typeof v}`);
+    return v;
+  };
+  const num = (v: unknown): number => {
+    if (typeof v !== 'number') throw new Error(`expected a number, got ${v === null ? 'null' : typeof v}`);
+    return v;
+  };
+  hb.registerHelper('date', guard((v: unknown) => sv.longDate(str(v, 'a date'))));
+  hb.registerHelper('isodate', guard((v: unknown) => sv.isoDate(str(v, 'a date'))));
+  hb.registerHelper('number', guard((v: unknown) => sv.number(num(v))));
+  hb.registerHelper('percent', guard((v: unknown) => sv.percent(num(v))));
+  hb.registerHelper('kronor', guard((v: unknown) => sv.kronor(num(v))));
+  hb.registerHelper('count', guard((v: unknown) => sv.count(num(v))));
+  hb.registerHelper(
+    'join',
+    guard((items: unknown, key: unknown) => {
+      if (!Array.isArray(items)) throw new Error('expected a list');
+      const field = typeof key === 'string' ? key : null;
+      return sv.joinList(items.map((x) => String(field ? (x as Record<string, unknown>)[field] : x)));
+    }),
+  );
+  /** A fact's value, or a visible gap that a reader cannot mistake for a fact. */
+  hb.registerHelper(
+    'fact',
+    guard((f: unknown) => {
+      const v = f as { known?: boolean; value?: unknown };
+      if (typeof v !== 'object' || v === null || typeof v.known !== 'boolean') throw new Error('expected a fact');
+      if (!v.known) return '[uppgift saknas]';
+      return typeof v.value === 'number' ? sv.number(v.value) : String(v.value);
+    }),
+  );
+  const milestone = (helper: string, args: unknown[]): View['milestones'][number] => {
+    const options = args[args.length - 1] as HelperOptions;
+    const id = args.length === 2 ? args[0] : undefined;
+    const m = (options.data?.root as View | undefined)?.milestones.find((x) => x.id === id);
+    if (!m) throw helperError(options, `${helper}: no milestone with id "${String(id)}" in timeline.yaml`);
+    return m;
+  };
+  /** A milestone's date in running text, by id: "7 december 2021", "januari–mars 2022". */
+  hb.registerHelper('when', (...args: unknown[]) => milestone('when', args).period);
+  /** A milestone's latest date, by id: "senast i mars 2022". */
+  hb.registerHelper('deadline', (...args: unknown[]) => {
+    const m = milestone('deadline', args);
+    return sv.deadline(m.until ?? m.date);
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('gt', (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b);
+}
+

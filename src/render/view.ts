@@ -1,0 +1,211 @@
+/**
+ * Content → the data a template sees. Templates run in Handlebars' strict mode, where reading a
+ * missing field is an error; so every field a template may test is present here, null when it
+ * has no value, and everything a template would otherwise compute (numbers of articles, member
+ * groups, resolved references) is computed once, here, in plain code.
+ */
+import { createHash } from 'node:crypto';
+import type { Article, Charter, Content, DocumentSpec, Fact, Member } from '../content/types.js';
+import { count, longDate, period } from './swedish.js';
+
+export interface FactView {
+  readonly known: boolean;
+  readonly value: string | number | null;
+  readonly reason: string | null;
+}
+
+function factView<T extends string | number>(f: Fact<T>): FactView {
+  return f.known ? { known: true, value: f.value, reason: null } : { known: false, value: null, reason: f.reason };
+}
+
+export interface MemberView {
+  readonly id: string;
+  readonly name: string;
+  readonly shortName: string;
+  readonly kind: Member['kind'];
+  readonly isMunicipality: boolean;
+  readonly isRegion: boolean;
+  readonly isAgency: boolean;
+  readonly decisionBody: string;
+  readonly orgnr: FactView;
+  readonly population: FactView;
+  readonly associations: readonly { readonly id: string; readonly name: string }[];
+  readonly signatory: { readonly name: string; readonly title: string } | null;
+}
+
+export interface CharterBlockView {
+  readonly paragraph: string | null;
+  readonly list: { readonly ordered: boolean; readonly items: readonly string[] } | null;
+  readonly insert: string | null;
+}
+
+export interface CharterView {
+  readonly title: string;
+  readonly versionLabel: string | null;
+  /** First 12 hex digits of the charter's content hash: the version every member adopts. */
+  readonly versionHash: string;
+  readonly adopted: string | null;
+  readonly preamble: readonly string[];
+  readonly articles: readonly { readonly id: string; readonly number: number; readonly heading: string; readonly blocks: readonly CharterBlockView[] }[];
+  readonly costShares: readonly { readonly label: string; readonly percent: number; readonly members: string; readonly split: FactView | null }[];
+  readonly board: { readonly membersPerParty: FactView; readonly deputiesPerParty: FactView };
+}
+
+export interface View {
+  readonly document: {
+    readonly id: string;
+    readonly title: string;
+    readonly subject: string;
+    readonly date: string | null;
+    readonly dnr: string | null;
+  };
+  readonly issuer: string;
+  readonly county: string;
+  readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
+  readonly newAssociation: { readonly id: string; readonly name: string; readonly formed: string; readonly website: string | null };
+  readonly associations: readonly { readonly id: string; readonly name: string; readonly seat: FactView; readonly municipalities: readonly string[] }[];
+  readonly members: readonly MemberView[];
+  readonly municipalities: readonly MemberView[];
+  readonly regions: readonly MemberView[];
+  readonly agencies: readonly MemberView[];
+  /** The members present in the whole county: the agencies and the region. */
+  readonly countyWide: readonly MemberView[];
+  /** The member a per-member document is for; null in documents made once. */
+  readonly member: MemberView | null;
+  readonly milestones: readonly { readonly id: string; readonly period: string; readonly date: string; readonly until: string | null; readonly event: string }[];
+  readonly principles: Content['principles'];
+  readonly charter: CharterView;
+}
+
+function memberView(m: Member, content: Content): MemberView {
+  const signatory = m.signatory.known ? { name: m.signatory.value.name, title: m.signatory.value.title ?? '' } : null;
+  return {
+    id: m.id,
+    name: m.name,
+    shortName: m.shortName,
+    kind: m.kind,
+    isMunicipality: m.kind === 'municipality',
+    isRegion: m.kind === 'region',
+    isAgency: m.kind === 'agency',
+    decisionBody: m.decisionBody,
+    orgnr: factView(m.orgnr),
+    population: factView(m.population),
+    associations: m.associations.map((id) => {
+      const a = content.associations.find((x) => x.id === id)!;
+      return { id: a.id, name: a.name };
+    }),
+    signatory,
+  };
+}
+
+/**
+ * The charter's version: a hash of everything that is the adopted text, so two members asked to
+ * adopt "the same charter" provably get the same one.
+ */
+export function charterHash(charter: Charter, content: Content): string {
+  const canonical = JSON.stringify({
+    title: charter.title,
+    association: content.newAssociation,
+    members: content.members.map((m) => [m.id, m.name, m.kind]),
+    facts: [...charter.facts.entries()],
+    preamble: charter.preamble,
+    articles: charter.articles,
+    costShares: charter.costShares,
+    board: charter.board,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Resolves the charter's inline forms: §{id} → "14 §", @{key} → the fact's value. */
+export function resolveCharterText(text: string, numbers: ReadonlyMap<string, number>, facts: (key: string) => string): string {
+  return text
+    .replace(/§\{([^}]*)\}/g, (_, id: string) => `${numbers.get(id) ?? '?'}\u00a0§`)
+    .replace(/@\{([^}]*)\}/g, (_, key: string) => facts(key));
+}
+
+function factText(f: Fact<string | number>): string {
+  if (!f.known) return '[uppgift saknas]';
+  // Running text spells out numbers up to twelve ("fyra år"), the Swedish convention.
+  return typeof f.value === 'number' ? count(f.value) : f.value;
+}
+
+function charterView(content: Content): CharterView {
+  const { charter } = content;
+  const numbers = new Map(charter.articles.map((a, i) => [a.id, i + 1]));
+  const facts = (key: string): string => {
+    if (key === 'name') return content.newAssociation.name;
+    if (key === 'formed') return longDate(content.newAssociation.formed);
+    const f = charter.facts.get(key);
+    return f ? factText(f) : '[uppgift saknas]';
+  };
+  const text = (t: string): string => resolveCharterText(t, numbers, facts);
+  const names = new Map(content.members.map((m) => [m.id, m.name]));
+  return {
+    title: charter.title,
+    versionLabel: charter.version.label ?? null,
+    versionHash: charterHash(charter, content).slice(0, 12),
+    adopted: charter.version.adopted ?? null,
+    preamble: charter.preamble.map(text),
+    articles: charter.articles.map((a: Article, i) => ({
+      id: a.id,
+      number: i + 1,
+      heading: a.heading,
+      blocks: a.body.map((b) => ({
+        paragraph: b.kind === 'paragraph' ? text(b.text) : null,
+        list: b.kind === 'list' ? { ordered: b.ordered, items: b.items.map(text) } : null,
+        insert: b.kind === 'insert' ? b.what : null,
+      })),
+    })),
+    costShares: charter.costShares.map((s) => ({
+      label: s.label,
+      percent: s.percent,
+      members: s.members.map((id) => names.get(id)!).join(', '),
+      split: s.split ? factView(s.split) : null,
+    })),
+    board: { membersPerParty: factView(charter.board.membersPerParty), deputiesPerParty: factView(charter.board.deputiesPerParty) },
+  };
+}
+
+/**
+ * The parts of a view that do not depend on the document: built once per content, shared by
+ * every document rendered from it.
+ */
+export type SharedView = Omit<View, 'document' | 'member'>;
+
+export function sharedView(content: Content): SharedView {
+  const members = content.members.map((m) => memberView(m, content));
+  return {
+    issuer: content.issuer,
+    county: content.county,
+    senders: content.senders,
+    newAssociation: { ...content.newAssociation, website: content.newAssociation.website ?? null },
+    associations: content.associations.map((a) => ({
+      id: a.id,
+      name: a.name,
+      seat: factView(a.seat),
+      municipalities: content.members.filter((m) => m.kind === 'municipality' && m.associations.includes(a.id)).map((m) => m.shortName),
+    })),
+    members,
+    municipalities: members.filter((m) => m.isMunicipality),
+    regions: members.filter((m) => m.isRegion),
+    agencies: members.filter((m) => m.isAgency),
+    countyWide: members.filter((m) => !m.isMunicipality),
+    milestones: content.milestones.map((m) => ({ id: m.id, period: period(m.date, m.until, m.deadline), date: m.date, until: m.until ?? null, event: m.event })),
+    principles: content.principles,
+    charter: charterView(content),
+  };
+}
+
+export function documentView(shared: SharedView, spec: DocumentSpec, member: Member | null): View {
+  return {
+    ...shared,
+    document: {
+      id: spec.id,
+      title: spec.title,
+      subject: spec.subject,
+      date: spec.date.known ? spec.date.value : null,
+      dnr: spec.dnr.known ? spec.dnr.value : null,
+    },
+    member: member ? shared.members.find((m) => m.id === member.id)! : null,
+  };
+}

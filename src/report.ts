@@ -1,0 +1,30 @@
+/**
+ * Problems as an author reads them: `file:line:column: message`, then the line itself with a
+ * caret under the column, as the Elm and Rust compilers do.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { formatProblem, type Problem } from './content/problems.js';
+
+const lineCache = new Map<string, string[] | null>();
+
+function sourceLine(file: string, line: number): string | null {
+  if (!lineCache.has(file)) {
+    lineCache.set(file, existsSync(file) ? readFileSync(file, 'utf8').split(/\r?\n/) : null);
+  }
+  return lineCache.get(file)?.[line - 1] ?? null;
+}
+
+export function describeProblem(p: Problem, withFrame = true): string {
+  const head = formatProblem(p);
+  const text = withFrame ? sourceLine(p.file, p.position.line) : null;
+  if (text === null || text.trim() === '' || text.length > 300) return head;
+  const gutter = String(p.position.line);
+  const pad = ' '.repeat(gutter.length);
+  const caret = ' '.repeat(Math.max(0, p.position.column - 1)) + '^';
+  return `${head}\n ${gutter} | ${text}\n ${pad} | ${caret}`;
+}
+
+export function summary(errors: number, warnings: number): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}

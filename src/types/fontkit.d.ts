@@ -1,0 +1,10 @@
+// fontkit ships no type declarations; this is the little of its API kansli uses.
+declare module 'fontkit' {
+  export interface Font {
+    readonly postscriptName: string;
+    readonly familyName: string;
+    hasGlyphForCodePoint(codePoint: number): boolean;
+    layout(text: string): unknown;
+  }
+  export function create(buffer: Uint8Array, postscriptName?: string): Font | { fonts: Font[] };
+}

@@ -1,0 +1,440 @@
+/**
+ * Document model → PDF, with pdfkit: tagged PDF/A-2a, embedded subset fonts with ToUnicode maps,
+ * a structure tree mirroring the model, bookmarks from headings, and page furniture marked as
+ * artifacts. Layout is a simple top-to-bottom flow with three rules: a heading is never left
+ * alone at the foot of a page, a signature block is never split, and table header rows repeat.
+ */
+import PDFDocument from 'pdfkit';
+import type {
+  Block,
+  Document,
+  Heading,
+  Inline,
+  List,
+  Paragraph,
+  Signature,
+  SignatureBlock,
+  Table,
+} from '../model.js';
+import { articleLabel, articleNumbers, inlineText, signatureLines } from '../model.js';
+import type { Fonts, FontName } from './fonts.js';
+
+type PDF = PDFKit.PDFDocument;
+/** pdfkit's structure elements; its type package does not describe them fully. */
+interface Struct {
+  add(child: Struct | (() => void)): Struct;
+  end(): void;
+}
+type StructFactory = (type: string, options?: object, children?: unknown) => Struct;
+
+const PAGE = { width: 595.28, height: 841.89 } as const;
+const MARGIN = { top: 82, bottom: 78, left: 72, right: 72 } as const;
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const BOTTOM = PAGE.height - MARGIN.bottom;
+
+const TEXT_SIZE = 10.5;
+const LINE_GAP = 2.5;
+const HEADING: Record<1 | 2 | 3, { size: number; before: number; after: number }> = {
+  1: { size: 18, before: 0, after: 12 },
+  2: { size: 13, before: 14, after: 6 },
+  3: { size: 11, before: 10, after: 4 },
+};
+const PARAGRAPH_AFTER = 7;
+const LIST_INDENT = 18;
+const CELL_PAD = 4;
+const COLOR = { text: '#000000', muted: '#444444', rule: '#777777' } as const;
+
+/** The fonts a run of inline text is set in, by paragraph kind and emphasis. */
+function runFont(base: 'text' | 'heading', bold: boolean, italic: boolean): FontName {
+  if (base === 'heading') return 'sansBold';
+  if (bold) return 'serifBold';
+  return italic ? 'serifItalic' : 'serif';
+}
+
+interface Run {
+  readonly text: string;
+  readonly font: FontName;
+}
+
+function runs(children: readonly Inline[], base: 'text' | 'heading', bold = false, italic = false): Run[] {
+  const out: Run[] = [];
+  for (const node of children) {
+    if (node.type === 'text') out.push({ text: node.value, font: runFont(base, bold, italic) });
+    else if (node.type === 'break') out.push({ text: '\n', font: runFont(base, bold, italic) });
+    else out.push(...runs(node.children, base, bold || node.type === 'strong', italic || node.type === 'emphasis'));
+  }
+  return out;
+}
+
+/** XMP is XML, and pdfkit writes metadata values into it unescaped. */
+function escapeXml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
+  const { meta } = document;
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2a',
+    tagged: true,
+    lang: meta.language,
+    displayTitle: true,
+    bufferPages: true,
+    autoFirstPage: true,
+    font: null as unknown as string, // no Helvetica: PDF/A forbids fonts that are not embedded
+    info: {
+      Title: meta.title,
+      Author: meta.author,
+      Subject: meta.subject,
+      Keywords: meta.keywords.join(', '),
+      Creator: 'kansli',
+      Producer: 'kansli (pdfkit)',
+      CreationDate: meta.timestamp,
+    },
+  }) as PDF;
+  escapeMetadata(pdf);
+  for (const name of Object.keys(fonts.parsed) as FontName[]) {
+    pdf.registerFont(name, fonts.parsed[name] as never);
+  }
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+
+  const layout = new Layout(pdf, document);
+  layout.blocks(document.blocks);
+  layout.furniture();
+  pdf.end();
+  return done;
+}
+
+/**
+ * pdfkit copies Title, Author, Subject and Keywords into the XMP packet without escaping, so a
+ * title with "&" or "<" would make the metadata malformed XML. Escape them just for that step.
+ */
+function escapeMetadata(pdf: PDF): void {
+  const target = pdf as unknown as { _addInfo: () => void; info: Record<string, unknown> };
+  const addInfo = target._addInfo;
+  target._addInfo = function (this: typeof target) {
+    const saved = { ...this.info };
+    for (const key of ['Title', 'Author', 'Subject', 'Keywords', 'Creator', 'Producer']) {
+      if (typeof this.info[key] === 'string') this.info[key] = escapeXml(this.info[key] as string);
+    }
+    try {
+      addInfo.call(this);
+    } finally {
+      Object.assign(this.info, saved);
+    }
+  };
+}
+
+class Layout {
+  private readonly struct: StructFactory;
+  private readonly root: Struct;
+  private readonly numbers: Map<Heading, number>;
+
+  constructor(
+    private readonly pdf: PDF,
+    private readonly document: Document,
+  ) {
+    this.struct = (pdf as unknown as { struct: StructFactory }).struct.bind(pdf);
+    this.root = this.struct('Document');
+    (pdf as unknown as { addStructure(s: Struct): void }).addStructure(this.root);
+    this.numbers = articleNumbers(document.blocks);
+    pdf.fillColor(COLOR.text);
+  }
+
+  blocks(blocks: readonly Block[]): void {
+    blocks.forEach((block, i) => this.block(block, blocks[i + 1]));
+    this.root.end();
+  }
+
+  private get y(): number {
+    return this.pdf.y;
+  }
+
+  private ensure(height: number): void {
+    if (this.y + height > BOTTOM && this.y > MARGIN.top + 1) this.pdf.addPage();
+  }
+
+  private block(block: Block, next: Block | undefined): void {
+    switch (block.type) {
+      case 'heading':
+        return this.heading(block, next);
+      case 'paragraph':
+        return this.paragraph(block, this.root);
+      case 'list':
+        return this.list(block, this.root, MARGIN.left);
+      case 'table':
+        return this.table(block);
+      case 'signatures':
+        return this.signatures(block);
+      case 'pageBreak':
+        if (this.y > MARGIN.top + 1) this.pdf.addPage();
+        return;
+    }
+  }
+
+  private headingText(h: Heading): string {
+    const n = this.numbers.get(h);
+    const text = inlineText(h.children);
+    return n === undefined ? text : `${articleLabel(n)} ${text}`;
+  }
+
+  /** The height a block's first lines need, so a heading can keep with it. */
+  private leadHeight(block: Block | undefined): number {
+    if (!block) return 0;
+    const line = TEXT_SIZE * 1.2 + LINE_GAP;
+    switch (block.type) {
+      case 'paragraph':
+        return Math.min(this.textHeight(runs(block.children, 'text'), CONTENT_WIDTH, TEXT_SIZE), line * 2);
+      case 'list':
+      case 'table':
+        return line * 2 + CELL_PAD * 2;
+      case 'signatures':
+        return this.signatureHeight();
+      default:
+        return line;
+    }
+  }
+
+  private heading(h: Heading, next: Block | undefined): void {
+    const style = HEADING[h.level];
+    const text = this.headingText(h);
+    this.pdf.font('sansBold').fontSize(style.size);
+    const height = this.pdf.heightOfString(text, { width: CONTENT_WIDTH });
+    if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
+    // Keep with next: a heading alone at the foot of a page is moved to the next page.
+    this.ensure(height + style.after + this.leadHeight(next));
+    this.pdf.outline.addItem(text);
+    this.root.add(
+      this.struct(`H${h.level}`, {}, () => {
+        this.pdf.font('sansBold').fontSize(style.size).fillColor(COLOR.text);
+        this.pdf.text(text, MARGIN.left, this.y, { width: CONTENT_WIDTH });
+      }),
+    );
+    this.pdf.y += style.after;
+  }
+
+  private textHeight(rs: readonly Run[], width: number, size: number): number {
+    // Measured in the regular face: emphasis changes widths too little to matter for page breaks.
+    this.pdf.font(rs[0]?.font ?? 'serif').fontSize(size);
+    return this.pdf.heightOfString(rs.map((r) => r.text).join(''), { width, lineGap: LINE_GAP });
+  }
+
+  /** Writes runs of mixed fonts as one flowing text; pdfkit wraps across them. */
+  private writeRuns(rs: readonly Run[], x: number, width: number, size: number, color: string): void {
+    if (rs.length === 0) return;
+    this.pdf.fillColor(color);
+    rs.forEach((r, i) => {
+      this.pdf.font(r.font).fontSize(size);
+      const options = { width, lineGap: LINE_GAP, continued: i < rs.length - 1 };
+      if (i === 0) this.pdf.text(r.text, x, this.y, options);
+      else this.pdf.text(r.text, options);
+    });
+  }
+
+  private paragraph(p: Paragraph, parent: Struct): void {
+    const decision = p.style === 'decision';
+    const note = p.style === 'note';
+    const rs = runs(p.children, 'text', decision);
+    const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
+    // Short paragraphs are not split across pages; long ones flow.
+    const height = this.textHeight(rs, CONTENT_WIDTH, size);
+    if (height < 60) this.ensure(height);
+    parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
+    this.pdf.y += PARAGRAPH_AFTER;
+  }
+
+  private list(list: List, parent: Struct, left: number): void {
+    const l = this.struct('L');
+    parent.add(l);
+    list.items.forEach((item, i) => {
+      const label = list.ordered ? `${i + 1}.` : '•';
+      const rs = runs(item.children, 'text');
+      const bodyX = left + LIST_INDENT;
+      const width = PAGE.width - MARGIN.right - bodyX;
+      this.ensure(Math.min(this.textHeight(rs, width, TEXT_SIZE), 40));
+      const top = this.y;
+      const li = this.struct('LI');
+      l.add(li);
+      li.add(
+        this.struct('Lbl', {}, () => {
+          this.pdf.font('serif').fontSize(TEXT_SIZE).fillColor(COLOR.text);
+          this.pdf.text(label, left, top, { width: LIST_INDENT - 3, lineBreak: false });
+        }),
+      );
+      li.add(this.struct('LBody', {}, () => this.writeRuns(rs, bodyX, width, TEXT_SIZE, COLOR.text)));
+      this.pdf.y += 3;
+      if (item.sublist) this.list(item.sublist, li, bodyX);
+      li.end();
+    });
+    l.end();
+    this.pdf.y += PARAGRAPH_AFTER - 3;
+  }
+
+  private table(table: Table): void {
+    const total = table.widths.reduce((a, b) => a + b, 0);
+    const widths = table.widths.map((w) => (w / total) * CONTENT_WIDTH);
+    const t = this.struct('Table');
+    this.root.add(t);
+    const rowHeight = (row: Table['body'][number], bold: boolean): number =>
+      Math.max(
+        ...row.map((cell, i) => {
+          this.pdf.font(bold ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1);
+          return this.pdf.heightOfString(inlineText(cell.children), { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+        }),
+      ) + 2 * CELL_PAD;
+
+    const drawRow = (row: Table['body'][number], header: boolean, section: Struct): void => {
+      const height = rowHeight(row, header);
+      const top = this.y;
+      const tr = this.struct('TR');
+      section.add(tr);
+      let x = MARGIN.left;
+      row.forEach((cell, i) => {
+        const cellX = x;
+        tr.add(
+          this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
+            this.pdf.font(header ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
+            this.pdf.text(inlineText(cell.children), cellX + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+          }),
+        );
+        x += widths[i]!;
+      });
+      tr.end();
+      this.artifact(() => {
+        this.pdf.lineWidth(header ? 0.8 : 0.4).strokeColor(COLOR.rule);
+        this.pdf.moveTo(MARGIN.left, top + height).lineTo(MARGIN.left + CONTENT_WIDTH, top + height).stroke();
+        if (header) this.pdf.moveTo(MARGIN.left, top).lineTo(MARGIN.left + CONTENT_WIDTH, top).stroke();
+      });
+      this.pdf.y = top + height;
+    };
+
+    const head = table.header.length > 0 ? this.struct('THead') : null;
+    const headerHeight = table.header.reduce((sum, r) => sum + rowHeight(r, true), 0);
+    const drawHeader = (section: Struct): void => table.header.forEach((r) => drawRow(r, true, section));
+    this.ensure(headerHeight + (table.body[0] ? rowHeight(table.body[0], false) : 0));
+    if (head) {
+      t.add(head);
+      drawHeader(head);
+      head.end();
+    }
+    const body = this.struct('TBody');
+    t.add(body);
+    for (const row of table.body) {
+      const h = rowHeight(row, false);
+      if (this.y + h > BOTTOM) {
+        this.pdf.addPage();
+        // Repeated header rows are a visual aid only: marked as artifacts, read once.
+        this.artifact(() => table.header.forEach((r) => this.drawArtifactRow(r, widths, rowHeight(r, true))));
+      }
+      drawRow(row, false, body);
+    }
+    body.end();
+    t.end();
+    this.pdf.y += PARAGRAPH_AFTER + 4;
+  }
+
+  private drawArtifactRow(row: Table['header'][number], widths: number[], height: number): void {
+    const top = this.y;
+    let x = MARGIN.left;
+    row.forEach((cell, i) => {
+      this.pdf.font('sansBold').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
+      this.pdf.text(inlineText(cell.children), x + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+      x += widths[i]!;
+    });
+    this.pdf.lineWidth(0.8).strokeColor(COLOR.rule);
+    this.pdf.moveTo(MARGIN.left, top).lineTo(MARGIN.left + CONTENT_WIDTH, top).stroke();
+    this.pdf.moveTo(MARGIN.left, top + height).lineTo(MARGIN.left + CONTENT_WIDTH, top + height).stroke();
+    this.pdf.y = top + height;
+  }
+
+  private signatureHeight(): number {
+    return 128;
+  }
+
+  /** Signature blocks two to a row; a row is never split across pages. */
+  private signatures(block: SignatureBlock): void {
+    const sect = this.struct('Sect');
+    this.root.add(sect);
+    const gap = 28;
+    const width = (CONTENT_WIDTH - gap) / 2;
+    for (let i = 0; i < block.signatures.length; i += 2) {
+      this.ensure(this.signatureHeight());
+      const top = this.y + 6;
+      const pair = block.signatures.slice(i, i + 2);
+      pair.forEach((s, j) => this.signature(s, sect, MARGIN.left + j * (width + gap), top, width));
+      this.pdf.y = top + this.signatureHeight();
+    }
+    sect.end();
+  }
+
+  private signature(s: Signature, parent: Struct, x: number, top: number, width: number): void {
+    const div = this.struct('Div');
+    parent.add(div);
+    const [forLine, placeDate, ...rest] = signatureLines(s);
+    const line = (y: number): void =>
+      this.artifact(() => {
+        this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(x, y).lineTo(x + width, y).stroke();
+      });
+    const text = (value: string, y: number, font: FontName, size: number, color: string = COLOR.text): void => {
+      div.add(
+        this.struct('P', {}, () => {
+          this.pdf.font(font).fontSize(size).fillColor(color);
+          this.pdf.text(value, x, y, { width, lineBreak: false, ellipsis: true });
+        }),
+      );
+    };
+    text(forLine!, top, 'serifBold', TEXT_SIZE);
+    // Place and date: written on the line once signed, a caption under an empty line otherwise.
+    if (s.signed) text(placeDate!, top + 24, 'serif', TEXT_SIZE);
+    line(top + 38);
+    if (!s.signed) text(placeDate!, top + 41, 'serif', 8, COLOR.muted);
+    line(top + 84);
+    // Under the signature line: how it was signed (once signed), the name clarification, the title.
+    rest.forEach((value, k) => {
+      const caption = value === 'Namnförtydligande';
+      text(value, top + 87 + k * 12, 'serif', caption ? 8 : TEXT_SIZE - 1, caption ? COLOR.muted : COLOR.text);
+    });
+    div.end();
+  }
+
+  /** Content that is decoration (rules, repeated headers, page furniture), not text to read. */
+  private artifact(draw: () => void): void {
+    const x = this.pdf.x;
+    const y = this.pdf.y;
+    this.pdf.markContent('Artifact', { type: 'Layout' } as never);
+    draw();
+    this.pdf.endMarkedContent();
+    this.pdf.x = x;
+    this.pdf.y = y;
+  }
+
+  /** Header (issuer, Dnr, date) and footer (Sida N av M) on every page, as pagination artifacts. */
+  furniture(): void {
+    const { meta } = this.document;
+    const range = this.pdf.bufferedPageRange();
+    const right = [meta.dnr ? `Dnr ${meta.dnr}` : null, meta.date].filter((v): v is string => v !== null).join('   ');
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.pdf.switchToPage(i);
+      // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
+      this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
+      this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
+      this.pdf.font('sans').fontSize(8).fillColor(COLOR.muted);
+      this.pdf.text(meta.author, MARGIN.left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
+      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, 40, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
+      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, 54).lineTo(PAGE.width - MARGIN.right, 54).stroke();
+      this.pdf.text(`Sida ${i - range.start + 1} av ${range.count}`, MARGIN.left, PAGE.height - 50, {
+        width: CONTENT_WIDTH,
+        align: 'center',
+        lineBreak: false,
+      });
+      this.pdf.endMarkedContent();
+    }
+  }
+}
