@@ -199,12 +199,34 @@ export function documentText(doc: Document): string[] {
   return lines;
 }
 
-/** The lines of one signature block, shared by both writers so they cannot drift apart. */
+/**
+ * What one signature block says, top to bottom. Both writers lay out exactly this, so the two
+ * formats cannot drift apart: captions under each line, known values written above them.
+ */
+export interface SignatureText {
+  readonly heading: string;
+  /** Place and date once signed, written on the first line. */
+  readonly placeDate: string | null;
+  readonly placeDateCaption: string;
+  readonly signatureCaption: string;
+  /** Name clarification and title, written on the last line when known. */
+  readonly name: string | null;
+  readonly nameCaption: string;
+}
+
+export function signatureText(s: Signature): SignatureText {
+  const person = [s.name, s.title].filter((v) => v !== '').join(', ');
+  return {
+    heading: `För ${s.party}`,
+    placeDate: s.signed ? `${s.signed.place} ${s.signed.date}` : null,
+    placeDateCaption: 'Ort och datum',
+    signatureCaption: s.signed ? `Underskrift (${s.signed.method})` : 'Underskrift',
+    name: person === '' ? null : person,
+    nameCaption: 'Namnförtydligande',
+  };
+}
+
 export function signatureLines(s: Signature): string[] {
-  const placeDate = s.signed ? `${s.signed.place} ${s.signed.date}` : 'Ort och datum';
-  const lines = [`För ${s.party}`, placeDate];
-  if (s.signed) lines.push(`Undertecknat ${s.signed.method}`);
-  lines.push(s.name === '' ? 'Namnförtydligande' : s.name);
-  if (s.title !== '') lines.push(s.title);
-  return lines;
+  const t = signatureText(s);
+  return [t.heading, t.placeDate, t.placeDateCaption, t.signatureCaption, t.name, t.nameCaption].filter((v): v is string => v !== null);
 }

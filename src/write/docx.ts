@@ -27,7 +27,7 @@ import {
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
 import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { inlineText, signatureLines } from '../model.js';
+import { signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
 
 /** Sizes in half-points, as Word counts them. */
@@ -192,18 +192,20 @@ class Builder {
 }
 
 function signatureParagraphs(s: Signature): DocxParagraph[] {
-  const [forLine, placeDate, ...rest] = signatureLines(s);
-  const line = { bottom: { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 1 } };
+  const t = signatureText(s);
+  const rule = { bottom: { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 1 } };
   const caption = (text: string): DocxParagraph => new DocxParagraph({ style: 'Caption', children: [new TextRun(text)] });
+  // The value sits on the line (a paragraph with a bottom border); an empty line leaves room to write.
+  const line = (value: string | null, before: number): DocxParagraph =>
+    new DocxParagraph({ keepNext: true, border: rule, spacing: { before }, children: value ? [new TextRun(value)] : [] });
   return [
-    new DocxParagraph({ keepNext: true, children: [new TextRun({ text: forLine!, bold: true })] }),
-    // Place and date sit on their line once signed; an empty line has a caption instead.
-    s.signed
-      ? new DocxParagraph({ keepNext: true, border: line, spacing: { before: 240 }, children: [new TextRun(placeDate!)] })
-      : new DocxParagraph({ keepNext: true, border: line, spacing: { before: 360 }, children: [] }),
-    ...(s.signed ? [] : [caption(placeDate!)]),
-    new DocxParagraph({ keepNext: true, border: line, spacing: { before: 600 }, children: [] }),
-    ...rest.map((text) => (text === 'Namnförtydligande' ? caption(text) : new DocxParagraph({ keepNext: true, children: [new TextRun(text)] }))),
+    new DocxParagraph({ keepNext: true, children: [new TextRun({ text: t.heading, bold: true })] }),
+    line(t.placeDate, t.placeDate ? 120 : 360),
+    caption(t.placeDateCaption),
+    line(null, 600),
+    caption(t.signatureCaption),
+    line(t.name, t.name ? 240 : 480),
+    caption(t.nameCaption),
   ];
 }
 

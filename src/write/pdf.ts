@@ -16,7 +16,7 @@ import type {
   SignatureBlock,
   Table,
 } from '../model.js';
-import { articleLabel, articleNumbers, inlineText, signatureLines } from '../model.js';
+import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
 import type { Fonts, FontName } from './fonts.js';
 
 type PDF = PDFKit.PDFDocument;
@@ -268,7 +268,12 @@ class Layout {
           this.pdf.text(label, left, top, { width: LIST_INDENT - 3, lineBreak: false });
         }),
       );
-      li.add(this.struct('LBody', {}, () => this.writeRuns(rs, bodyX, width, TEXT_SIZE, COLOR.text)));
+      li.add(
+        this.struct('LBody', {}, () => {
+          this.pdf.y = top; // the label moved the cursor down a line; the body starts beside it
+          this.writeRuns(rs, bodyX, width, TEXT_SIZE, COLOR.text);
+        }),
+      );
       this.pdf.y += 3;
       if (item.sublist) this.list(item.sublist, li, bodyX);
       li.end();
@@ -355,7 +360,7 @@ class Layout {
   }
 
   private signatureHeight(): number {
-    return 128;
+    return 150;
   }
 
   /** Signature blocks two to a row; a row is never split across pages. */
@@ -377,8 +382,8 @@ class Layout {
   private signature(s: Signature, parent: Struct, x: number, top: number, width: number): void {
     const div = this.struct('Div');
     parent.add(div);
-    const [forLine, placeDate, ...rest] = signatureLines(s);
-    const line = (y: number): void =>
+    const t = signatureText(s);
+    const rule = (y: number): void =>
       this.artifact(() => {
         this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(x, y).lineTo(x + width, y).stroke();
       });
@@ -390,17 +395,17 @@ class Layout {
         }),
       );
     };
-    text(forLine!, top, 'serifBold', TEXT_SIZE);
-    // Place and date: written on the line once signed, a caption under an empty line otherwise.
-    if (s.signed) text(placeDate!, top + 24, 'serif', TEXT_SIZE);
-    line(top + 38);
-    if (!s.signed) text(placeDate!, top + 41, 'serif', 8, COLOR.muted);
-    line(top + 84);
-    // Under the signature line: how it was signed (once signed), the name clarification, the title.
-    rest.forEach((value, k) => {
-      const caption = value === 'Namnförtydligande';
-      text(value, top + 87 + k * 12, 'serif', caption ? 8 : TEXT_SIZE - 1, caption ? COLOR.muted : COLOR.text);
-    });
+    const caption = (value: string, y: number): void => text(value, y, 'serif', 8, COLOR.muted);
+    // Three lines: place and date, signature, name clarification; values above, captions below.
+    text(t.heading, top, 'serifBold', TEXT_SIZE);
+    if (t.placeDate) text(t.placeDate, top + 24, 'serif', TEXT_SIZE - 1);
+    rule(top + 38);
+    caption(t.placeDateCaption, top + 41);
+    rule(top + 82);
+    caption(t.signatureCaption, top + 85);
+    if (t.name) text(t.name, top + 110, 'serif', TEXT_SIZE - 1);
+    rule(top + 124);
+    caption(t.nameCaption, top + 127);
     div.end();
   }
 
