@@ -22,9 +22,10 @@ function printProblems(problems: readonly Problem[]): void {
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
 function fail(e: unknown): never {
   if (e instanceof ProblemsError) {
-    printProblems(e.problems);
-    const errors = e.problems.filter((p) => p.severity === 'error').length;
-    stderr(`kansli: ${summary(errors, e.problems.length - errors)}; nothing was written`);
+    // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
+    const errors = e.problems.filter((p) => p.severity === 'error');
+    printProblems(errors);
+    stderr(`kansli: ${summary(errors.length, e.problems.length - errors.length)}; nothing was written`);
   } else if (e instanceof TemplateError) {
     printProblems([e.problem]);
     stderr('kansli: a template failed; nothing was written');

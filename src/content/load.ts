@@ -35,6 +35,7 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   }
   const problems: Problem[] = [];
   const parsed = new Map<ContentFile, ParsedYaml>();
+  const schemaValid = new Set<ContentFile>();
   const sources = new Map<ContentFile, string>();
   for (const name of CONTENT_FILES) {
     const path = join(dir, `${name}.yaml`);
@@ -51,18 +52,21 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
       continue;
     }
     parsed.set(name, result.parsed);
-    problems.push(...validateSchema(name, result.parsed));
+    const schemaProblems = validateSchema(name, result.parsed);
+    problems.push(...schemaProblems);
+    if (schemaProblems.length === 0) schemaValid.add(name);
   }
-  // Cross-file rules assume every file has its schema's shape; on schema errors, stop here.
-  if (problems.length > 0) throw new ProblemsError(sortProblems(problems));
 
-  const data = Object.fromEntries([...parsed].map(([k, v]) => [k, v.data])) as Record<ContentFile, Record<string, unknown>>;
-  const found = runRules(data, templates, (file, ptr, prefer) => {
+  // Rules run on every file that parsed, so one check reports a malformed file, an unknown key
+  // and a wrong check digit together rather than one per run.
+  const data = Object.fromEntries([...parsed].map(([k, v]) => [k, v.data])) as Partial<Record<ContentFile, Record<string, unknown>>>;
+  const found = runRules(data, schemaValid, templates, (file, ptr, prefer) => {
     const p = parsed.get(file)!;
     return { file: p.file, position: locate(p.positions, ptr, prefer) };
   });
-  const errors = found.filter((p) => p.severity === 'error');
-  const warnings = sortProblems(found.filter((p) => p.severity === 'warning'));
+  const all = [...problems, ...found];
+  const errors = all.filter((p) => p.severity === 'error');
+  const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
   if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data), warnings, sources };
+  return { content: normalize(data as Record<ContentFile, unknown>), warnings, sources };
 }

@@ -17,7 +17,13 @@ export interface RuleContext {
   report(severity: Severity, file: ContentFile, path: Path, message: string, prefer?: 'key' | 'value'): void;
 }
 
-export type Rule = (ctx: RuleContext) => void;
+export interface Rule {
+  /** The files the rule reads: it runs when all of them parsed, even if a schema found fault. */
+  readonly needs: readonly ContentFile[];
+  readonly check: (ctx: RuleContext) => void;
+}
+
+const rule = (needs: readonly ContentFile[], check: (ctx: RuleContext) => void): Rule => ({ needs, check });
 
 /** The check digit an organisation number's first nine digits call for (Luhn, weights 2,1,2,…). */
 export function luhnCheckDigit(nineDigits: string): number {
@@ -29,9 +35,8 @@ export function luhnCheckDigit(nineDigits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-const uniqueIds =
-  (file: ContentFile, listPath: Path, what: string): Rule =>
-  (ctx) => {
+const uniqueIds = (file: ContentFile, listPath: Path, what: string): Rule =>
+  rule([file], (ctx) => {
     const list = listPath.reduce<any>((node, key) => node?.[key], ctx.data[file]); // eslint-disable-line @typescript-eslint/no-explicit-any
     if (!Array.isArray(list)) return;
     const seen = new Map<string, number>();
@@ -41,10 +46,10 @@ const uniqueIds =
         ctx.report('error', file, [...listPath, i, 'id'], `${what} id "${item.id}" is already used by item ${first + 1} of this list; ids must be unique`);
       } else seen.set(item.id, i);
     });
-  };
+  });
 
 /** Facts are either {value, source} or {unknown}; never both, never neither. */
-const factShape: Rule = (ctx) => {
+const factShape: Rule = rule(['parties'], (ctx) => {
   ctx.data.parties.members.forEach((m: Raw, i: number) => {
     for (const key of ['orgnr', 'population']) {
       const f = m[key];
@@ -59,9 +64,9 @@ const factShape: Rule = (ctx) => {
       }
     }
   });
-};
+});
 
-const orgnrCheckDigits: Rule = (ctx) => {
+const orgnrCheckDigits: Rule = rule(['parties'], (ctx) => {
   ctx.data.parties.members.forEach((m: Raw, i: number) => {
     const value: unknown = m.orgnr?.value;
     if (typeof value !== 'string' || !/^\d{6}-\d{4}$/.test(value)) return;
@@ -74,9 +79,9 @@ const orgnrCheckDigits: Rule = (ctx) => {
       ctx.report('error', 'parties', ['members', i, 'orgnr', 'value'], `${value} is not an organisation number: its third and fourth digits must be at least 20`);
     }
   });
-};
+});
 
-const memberships: Rule = (ctx) => {
+const memberships: Rule = rule(['parties'], (ctx) => {
   const { associations, members } = ctx.data.parties;
   const ids = new Set<string>(associations.map((a: Raw) => a.id));
   members.forEach((m: Raw, i: number) => {
@@ -110,14 +115,14 @@ const memberships: Rule = (ctx) => {
   if (ids.has(ctx.data.parties.new_association.id)) {
     ctx.report('error', 'parties', ['new_association', 'id'], `the new association's id "${ctx.data.parties.new_association.id}" is already used by a current association`);
   }
-};
+});
 
 /** yyyy-mm or yyyy-mm-dd → comparable [first day, last day]. */
 function span(date: string): [string, string] {
   return date.length === 7 ? [`${date}-01`, `${date}-31`] : [date, date];
 }
 
-const milestonesInOrder: Rule = (ctx) => {
+const milestonesInOrder: Rule = rule(['timeline', 'parties'], (ctx) => {
   const milestones: Raw[] = ctx.data.timeline.milestones;
   milestones.forEach((m, i) => {
     if (m.until !== undefined && span(m.until)[1] < span(m.date)[0]) {
@@ -133,9 +138,9 @@ const milestonesInOrder: Rule = (ctx) => {
   if (last && span(last.date)[0] > formed) {
     ctx.report('warning', 'timeline', ['milestones', milestones.length - 1, 'date'], `milestone "${last.id}" (${last.date}) falls after the association is formed (${formed})`);
   }
-};
+});
 
-const charterReferences: Rule = (ctx) => {
+const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
   const charter = ctx.data.charter;
   const articleIds = new Set<string>(charter.articles.map((a: Raw) => a.id));
   const factKeys = new Set<string>(['name', 'formed', ...Object.keys(charter.facts ?? {})]);
@@ -164,9 +169,9 @@ const charterReferences: Rule = (ctx) => {
   if (charter.association !== ctx.data.parties.new_association.id) {
     ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the new association in parties.yaml ("${ctx.data.parties.new_association.id}")`);
   }
-};
+});
 
-const costShares: Rule = (ctx) => {
+const costShares: Rule = rule(['charter', 'parties'], (ctx) => {
   const shares: Raw[] = ctx.data.charter.cost_shares;
   const members = new Map<string, string>(ctx.data.parties.members.map((m: Raw) => [m.id, m.name]));
   const seen = new Map<string, number>();
@@ -179,6 +184,7 @@ const costShares: Rule = (ctx) => {
       } else seen.set(id, i);
     });
   });
+  if (!shares.every((s) => typeof s.percent === 'number')) return; // the schema has said what is wrong
   const total = shares.reduce((sum, s) => sum + s.percent, 0);
   if (Math.abs(total - 100) > 1e-9) {
     ctx.report('error', 'charter', ['cost_shares'], `the cost shares add up to ${total} %, not 100 %`);
@@ -186,18 +192,18 @@ const costShares: Rule = (ctx) => {
   for (const [id, name] of members) {
     if (!seen.has(id)) ctx.report('error', 'charter', ['cost_shares'], `${name} pays under no cost share; every member must be in one`);
   }
-};
+});
 
-const documentTemplates: Rule = (ctx) => {
+const documentTemplates: Rule = rule(['documents'], (ctx) => {
   ctx.data.documents.documents.forEach((d: Raw, i: number) => {
     if (!ctx.templates.has(d.template)) {
       ctx.report('error', 'documents', ['documents', i, 'template'], `template "${d.template}" does not exist (known: ${[...ctx.templates].join(', ')})`);
     }
   });
-};
+});
 
 /** Every unknown fact is reported, so nobody mistakes a gap for an oversight. */
-const unknownFacts: Rule = (ctx) => {
+const unknownFacts: Rule = rule([], (ctx) => {
   // Named by ids where the data has them ("members.fagersta.orgnr"), which reads better than indexes.
   const walk = (file: ContentFile, node: unknown, path: (string | number)[], name: string[]): void => {
     if (node === null || typeof node !== 'object') return;
@@ -210,8 +216,8 @@ const unknownFacts: Rule = (ctx) => {
       walk(file, v, [...path, Array.isArray(node) ? Number(k) : k], [...name, label]);
     }
   };
-  for (const file of Object.keys(ctx.data) as ContentFile[]) walk(file, ctx.data[file], [], []);
-};
+  for (const file of Object.keys(ctx.data) as ContentFile[]) if (ctx.data[file]) walk(file, ctx.data[file], [], []);
+});
 
 export const RULES: readonly Rule[] = [
   uniqueIds('parties', ['members'], 'member'),
@@ -230,20 +236,34 @@ export const RULES: readonly Rule[] = [
   unknownFacts,
 ];
 
+/**
+ * Runs every rule whose files parsed. Rules may meet data a schema already found fault with;
+ * a rule that trips over such data is skipped (the schema error says what is wrong), while a
+ * rule that fails on schema-valid data is a bug and is rethrown.
+ */
 export function runRules(
-  data: Record<ContentFile, Raw>,
+  data: Partial<Record<ContentFile, Raw>>,
+  schemaValid: ReadonlySet<ContentFile>,
   templates: ReadonlySet<string>,
   locate: (file: ContentFile, ptr: string, prefer: 'key' | 'value') => { file: string; position: Position },
 ): Problem[] {
   const problems: Problem[] = [];
-  const ctx: RuleContext = {
-    data,
-    templates,
-    report(severity, file, path, message, prefer = 'value') {
-      const where = locate(file, pointer(path), prefer);
-      problems.push({ severity, ...where, message });
-    },
-  };
-  for (const rule of RULES) rule(ctx);
+  for (const r of RULES) {
+    if (!r.needs.every((f) => data[f] !== undefined)) continue;
+    const found: Problem[] = [];
+    const ctx: RuleContext = {
+      data: data as Record<ContentFile, Raw>,
+      templates,
+      report(severity, file, path, message, prefer = 'value') {
+        found.push({ severity, ...locate(file, pointer(path), prefer), message });
+      },
+    };
+    try {
+      r.check(ctx);
+      problems.push(...found);
+    } catch (e) {
+      if (r.needs.every((f) => schemaValid.has(f))) throw e;
+    }
+  }
   return problems;
 }

@@ -20,7 +20,7 @@ let compiled: Validators | undefined;
 /** Compiled once per process: compiling is the expensive part of Ajv. */
 function validators(): Validators {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
   for (const name of readdirSync(SCHEMA_DIR).sort()) {
     if (name.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
   }

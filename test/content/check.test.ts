@@ -1,0 +1,161 @@
+/**
+ * Validation as an author meets it: every mistake reported at once, each at its file:line:column,
+ * in plain words.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/build/build.js';
+import { ProblemsError, type Problem } from '../../src/content/problems.js';
+import { luhnCheckDigit } from '../../src/content/rules.js';
+import { columnOf, contentCopy, CONTENT, edit, lineOf } from '../helpers.js';
+
+function problemsOf(dir: string): Problem[] {
+  try {
+    check({ contentDir: dir });
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems.filter((p) => p.severity === 'error');
+    throw e;
+  }
+  throw new Error('expected the check to fail');
+}
+
+function only(problems: Problem[], pattern: RegExp): Problem {
+  const found = problems.filter((p) => pattern.test(p.message));
+  expect(found, `one problem matching ${pattern} in:\n${problems.map((p) => p.message).join('\n')}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('the real content', () => {
+  it('passes, reporting its unknown facts as warnings', () => {
+    const { content, warnings } = check({ contentDir: CONTENT });
+    expect(content.members).toHaveLength(13);
+    expect(content.members.filter((m) => m.kind === 'municipality')).toHaveLength(10);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((w) => w.severity === 'warning' && /^unknown fact /.test(w.message))).toBe(true);
+    const fagersta = warnings.find((w) => w.message.includes('members.fagersta.orgnr'));
+    expect(fagersta?.file).toMatch(/content[/\\]parties\.yaml$/);
+  });
+
+  it('keeps official names as data: Västerås stad, Sala kommun', () => {
+    const { content } = check({ contentDir: CONTENT });
+    const name = (id: string): string | undefined => content.members.find((m) => m.id === id)?.name;
+    expect(name('vasteras')).toBe('Västerås stad');
+    expect(name('sala')).toBe('Sala kommun');
+    expect(name('koping')).toBe('Köpings kommun');
+  });
+});
+
+describe('organisation numbers', () => {
+  it('computes the Luhn check digit of the first nine digits', () => {
+    expect(luhnCheckDigit('212000211')).toBe(4); // Köpings kommun, 212000-2114
+    expect(luhnCheckDigit('232100017')).toBe(2); // Region Västmanland, 232100-0172
+    expect(luhnCheckDigit('202100552')).toBe(1); // Försäkringskassan, 202100-5521
+  });
+});
+
+describe('injected faults', () => {
+  it('reports five different faults in one run, each at its file:line:column', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', '212000-2114', '212000-2115'); // wrong check digit (Köping)
+    edit(dir, 'charter.yaml', /\bkoping\b/, 'kopingg'); // a cost share naming a missing party
+    edit(dir, 'documents.yaml', '    per: once\n', '    per: once\n    titel: Extra\n'); // unknown key
+    edit(dir, 'principles.yaml', /\nbackground:/, '\nbackground: [unclosed\n'); // malformed YAML
+    edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2019-12-07"'); // out of order
+    const problems = problemsOf(dir);
+
+    const luhn = only(problems, /fails the check digit/);
+    expect(luhn.message).toBe('organisation number 212000-2115 of Köpings kommun fails the check digit (expected 212000-2114?)');
+    expect(luhn.file).toBe(join(dir, 'parties.yaml'));
+    expect(luhn.position.line).toBe(lineOf(join(dir, 'parties.yaml'), '212000-2115'));
+    expect(luhn.position.column).toBe(columnOf(join(dir, 'parties.yaml'), '212000-2115'));
+
+    const dangling = only(problems, /kopingg/);
+    expect(dangling.message).toBe('"kopingg" is not a member in parties.yaml');
+    expect(dangling.position.line).toBe(lineOf(join(dir, 'charter.yaml'), 'kopingg'));
+
+    const unknown = only(problems, /unknown key "titel"/);
+    expect(unknown.message).toMatch(/did you mean "title"\?/);
+    expect(unknown.position).toEqual({ line: lineOf(join(dir, 'documents.yaml'), 'titel:'), column: 5 });
+
+    const malformed = only(problems, /malformed YAML/);
+    expect(malformed.file).toBe(join(dir, 'principles.yaml'));
+    expect(malformed.position.line).toBeGreaterThanOrEqual(lineOf(join(dir, 'principles.yaml'), '[unclosed'));
+
+    const order = only(problems, /comes before the previous milestone/);
+    expect(order.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), '2019-12-07'), column: columnOf(join(dir, 'timeline.yaml'), '"2019-12-07"') });
+    // A charter rule still ran although parties.yaml had an error: all faults in one run.
+    expect(problems.length).toBe(5);
+  });
+
+  it('points at the key of a value of the wrong type', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', 'kind: region', 'kind: county');
+    edit(dir, 'charter.yaml', 'percent: 50', 'percent: "hälften"');
+    const problems = problemsOf(dir);
+    expect(only(problems, /county/).message).toBe('expected municipality, region or agency, found "county"');
+    expect(only(problems, /hälften/).message).toBe('expected a number, found "hälften"');
+  });
+
+  it('reports a missing required key at the mapping that lacks it', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', '    decision_body: Kommunfullmäktige\n', '');
+    const p = only(problemsOf(dir), /missing required key "decision_body"/);
+    expect(p.position.line).toBe(lineOf(join(dir, 'parties.yaml'), 'id: arboga'));
+  });
+
+  it('reports duplicate ids and duplicate keys', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', 'id: sala', 'id: norberg');
+    edit(dir, 'timeline.yaml', '    source: seed 000\n', '    source: seed 000\n    source: again\n');
+    const problems = problemsOf(dir);
+    expect(only(problems, /member id "norberg" is already used/).position.line).toBe(lineOf(join(dir, 'parties.yaml'), 'name: Sala kommun') - 1);
+    expect(only(problems, /Map keys must be unique/).file).toBe(join(dir, 'timeline.yaml'));
+  });
+
+  it('checks memberships and cost shares against Finsam', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', 'associations: [sf-norra-vastmanland]\n    signatory: { unknown: Undertecknare för Sala', 'associations: [sf-norra-vastmanland, sf-vasteras]\n    signatory: { unknown: Undertecknare för Sala');
+    edit(dir, 'charter.yaml', 'percent: 25', 'percent: 20');
+    const problems = problemsOf(dir);
+    expect(only(problems, /Sala kommun is a municipality/).message).toMatch(/exactly one current association, not 2/);
+    expect(only(problems, /add up to/).message).toBe('the cost shares add up to 95 %, not 100 %');
+  });
+
+  it('rejects a charter reference to a missing article', () => {
+    const dir = contentCopy();
+    edit(dir, 'charter.yaml', /§\{revision\}/, '§{revisionen}');
+    expect(only(problemsOf(dir), /§\{revisionen\}/).message).toMatch(/names no article/);
+  });
+});
+
+describe('hostile YAML', () => {
+  it('refuses an alias bomb with a clear error', () => {
+    const dir = contentCopy();
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+    writeFileSync(join(dir, 'principles.yaml'), bomb.join('\n') + '\n');
+    expect(only(problemsOf(dir), /alias/).message).toMatch(/too many alias expansions/);
+  });
+
+  it('refuses an alias that contains itself', () => {
+    const dir = contentCopy();
+    writeFileSync(join(dir, 'principles.yaml'), 'introduction: &loop [a, *loop]\n');
+    const p = only(problemsOf(dir), /alias/);
+    expect(p.message).toMatch(/cannot loop/);
+    expect(p.position.line).toBe(1);
+  });
+
+  it('refuses a file far larger than any content file', () => {
+    const dir = contentCopy();
+    writeFileSync(join(dir, 'principles.yaml'), '# ' + 'x'.repeat(3 * 1024 * 1024) + '\n');
+    expect(only(problemsOf(dir), /larger than/).position).toEqual({ line: 1, column: 1 });
+  });
+
+  it('does not turn dates or "no" into other types', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', 'formed: "2024-01-01"', 'formed: 2024-01-01');
+    const { content } = check({ contentDir: dir });
+    expect(content.newAssociation.formed).toBe('2024-01-01');
+  });
+});

@@ -1,0 +1,75 @@
+/** Shared test utilities: temporary folders, content copies, and the third-party readers. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CONTENT = join(ROOT, 'content');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+export function tempDir(prefix = 'kansli-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A copy of the real content that a test may break. */
+export function contentCopy(): string {
+  const dir = join(tempDir(), 'content');
+  cpSync(CONTENT, dir, { recursive: true });
+  return dir;
+}
+
+/** Replaces `from` with `to` in a content file, failing loudly if `from` is not there. */
+export function edit(dir: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const changed = text.replace(from, to);
+  if (changed === text) throw new Error(`edit: ${String(from)} not found in ${file}`);
+  writeFileSync(path, changed);
+}
+
+/** 1-based line of the first occurrence of `needle` in a file: where an error should point. */
+export function lineOf(path: string, needle: string): number {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`lineOf: ${needle} not in ${path}`);
+  return i + 1;
+}
+
+/** 1-based column of `needle` on its first line. */
+export function columnOf(path: string, needle: string): number {
+  const line = readFileSync(path, 'utf8').split('\n').find((l) => l.includes(needle));
+  if (line === undefined) throw new Error(`columnOf: ${needle} not in ${path}`);
+  return line.indexOf(needle) + 1;
+}
+
+const available = new Map<string, boolean>();
+/** Whether a third-party program is installed; tests that need it skip, saying why, without it. */
+export function has(program: string): boolean {
+  if (!available.has(program)) {
+    const r = spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
+    available.set(program, r.status === 0);
+    if (r.status !== 0) console.warn(`[skip] ${program} is not installed: tests that need it are skipped (.ci/run installs it)`);
+  }
+  return available.get(program)!;
+}
+
+export function run(program: string, args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(program, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Text as a reader would compare it: all whitespace (non-breaking spaces too) as one space. */
+export function normalizeSpace(text: string): string {
+  return text.replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+export function pdfText(file: string): string {
+  const r = run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+  if (r.status !== 0) throw new Error(`pdftotext failed on ${file}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function kansli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
+  return run(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
+}
