@@ -64,8 +64,12 @@ export function normalizeSpace(text: string): string {
   return text.replace(/[\s\u00a0]+/g, ' ').trim();
 }
 
-export function pdfText(file: string): string {
-  const r = run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+/**
+ * The text of a PDF in content-stream order (-raw): the order the model was written in. Without
+ * -raw, pdftotext reorders by position and interleaves side-by-side signature blocks.
+ */
+export function pdfText(file: string, raw = true): string {
+  const r = run('pdftotext', ['-enc', 'UTF-8', ...(raw ? ['-raw'] : []), file, '-']);
   if (r.status !== 0) throw new Error(`pdftotext failed on ${file}: ${r.stderr}`);
   return r.stdout;
 }

@@ -1,0 +1,145 @@
+/**
+ * The whole pipeline on the real content: what a secretary and a CI job see.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/build/build.js';
+import type { Manifest } from '../../src/build/manifest.js';
+import { CONTENT, contentCopy, edit, has, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .map((f) => f.split('\\').join('/'))
+    .sort();
+}
+
+function hashes(dir: string): Record<string, string> {
+  return Object.fromEntries(filesUnder(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
+const out = join(tempDir(), 'output');
+let manifest: Manifest;
+
+beforeAll(async () => {
+  ({ manifest } = await build({ contentDir: CONTENT, outDir: out }));
+}, 60_000);
+
+describe('a full build of the real content', () => {
+  it('writes 56 files and a manifest that lists each with its hash', () => {
+    const files = filesUnder(out);
+    expect(files).toHaveLength(57);
+    expect(files).toContain('manifest.json');
+    expect(manifest.files).toHaveLength(56);
+    const onDisk = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(onDisk.files.map((f) => f.path).sort()).toEqual(files.filter((f) => f !== 'manifest.json'));
+    for (const f of onDisk.files) {
+      const bytes = readFileSync(join(out, f.path));
+      expect(f.bytes).toBe(bytes.length);
+      expect(f.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(f.path).toBe(`${f.document}/${f.party ?? f.document}.${f.format}`);
+    }
+    const count = (document: string) => onDisk.files.filter((f) => f.document === document).length;
+    expect(count('beslut-delta-i-lansprocess')).toBe(26);
+    expect(count('beslut-anta-forbundsordning')).toBe(26);
+    expect(count('avsiktsforklaring')).toBe(2);
+    expect(count('forbundsordning')).toBe(2);
+  });
+
+  it.runIf(has('pdftotext'))('asks each council in its own name', () => {
+    const text = (party: string) => normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', `${party}.pdf`)));
+    expect(text('koping')).toContain('Kommunfullmäktige beslutar att Köpings kommun ska delta i länsprocessen');
+    expect(text('koping')).toContain('Samordningsförbundet Västra Mälardalen');
+    expect(text('sala')).toContain('Kommunfullmäktige beslutar att Sala kommun ska delta i länsprocessen');
+    expect(text('vasteras')).toContain('Kommunfullmäktige beslutar att Västerås stad ska delta i länsprocessen');
+    expect(text('region-vastmanland')).toContain('Regionfullmäktige beslutar att Region Västmanland ska delta i länsprocessen');
+    expect(text('forsakringskassan')).toContain('Försäkringskassan beslutar att delta i länsprocessen');
+    expect(text('vasteras')).not.toMatch(/Västerås stads? kommun|Västeråss/);
+  });
+
+  it.runIf(has('pdftotext'))('puts a signature block for every member in the letter of intent', () => {
+    const text = normalizeSpace(pdfText(join(out, 'avsiktsforklaring', 'avsiktsforklaring.pdf')));
+    const members = ['Arboga kommun', 'Fagersta kommun', 'Hallstahammars kommun', 'Kungsörs kommun', 'Köpings kommun', 'Norbergs kommun', 'Sala kommun', 'Skinnskattebergs kommun', 'Surahammars kommun', 'Västerås stad', 'Region Västmanland', 'Arbetsförmedlingen', 'Försäkringskassan'];
+    for (const m of members) expect(text).toContain(`För ${m}`);
+    expect(text.match(/Namnförtydligande/g)).toHaveLength(13);
+  });
+
+  it.runIf(has('pdftotext'))('names the same charter version in every adopting proposal and in the manifest', () => {
+    const version = manifest.charter.version;
+    expect(version).toMatch(/^[0-9a-f]{12}$/);
+    const proposals = manifest.files.filter((f) => f.document === 'beslut-anta-forbundsordning' && f.format === 'pdf');
+    expect(proposals).toHaveLength(13);
+    for (const f of proposals) expect(normalizeSpace(pdfText(join(out, f.path)))).toContain(`version ${version}`);
+    expect(normalizeSpace(pdfText(join(out, 'forbundsordning', 'forbundsordning.pdf')))).toContain(`Version ${version}`);
+  });
+
+  it.runIf(has('pandoc'))('gives DOCX files whose headings pandoc reads as headings', () => {
+    for (const f of manifest.files.filter((x) => x.format === 'docx')) {
+      const md = run('pandoc', ['-f', 'docx', '-t', 'markdown', join(out, f.path)]).stdout;
+      expect(md, f.path).toMatch(/^# \S/m);
+      expect(md, f.path).toMatch(/^## \S/m);
+    }
+  });
+});
+
+describe('reproducibility', () => {
+  it('gives byte-identical files on a second build', async () => {
+    const again = join(tempDir(), 'output');
+    await build({ contentDir: CONTENT, outDir: again });
+    expect(hashes(again)).toEqual(hashes(out));
+  }, 60_000);
+
+  it('takes the moment written into files from SOURCE_DATE_EPOCH, with a fixed default', () => {
+    expect(buildTimestamp({}).toISOString()).toBe(new Date(DEFAULT_EPOCH * 1000).toISOString());
+    expect(buildTimestamp({ SOURCE_DATE_EPOCH: '1700000000' }).toISOString()).toBe('2023-11-14T22:13:20.000Z');
+    expect(() => buildTimestamp({ SOURCE_DATE_EPOCH: 'yesterday' })).toThrow(/whole seconds/);
+    expect(() => buildTimestamp({ SOURCE_DATE_EPOCH: '1' })).toThrow(/before 1980/);
+  });
+});
+
+describe('all or nothing', () => {
+  it('leaves the output folder untouched when the content has an error', async () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', '212000-2114', '212000-2115');
+    const target = join(tempDir(), 'output');
+    await build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' });
+    const before = hashes(target);
+    await expect(build({ contentDir: dir, outDir: target })).rejects.toThrow(/check digit/);
+    expect(hashes(target)).toEqual(before);
+    const fresh = join(tempDir(), 'never-made');
+    await expect(build({ contentDir: dir, outDir: fresh })).rejects.toThrow();
+    expect(existsSync(fresh)).toBe(false);
+    // No staging folders left behind either.
+    expect(readdirSync(join(target, '..')).filter((f) => f.includes('kansli-staging'))).toEqual([]);
+  }, 60_000);
+
+  it('refuses to replace a folder it did not make', async () => {
+    const target = tempDir();
+    writeFileSync(join(target, 'important.txt'), 'keep me');
+    await expect(build({ contentDir: CONTENT, outDir: target })).rejects.toThrow(/no manifest\.json/);
+    expect(readFileSync(join(target, 'important.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('keeps the other files of the output on a partial build', async () => {
+    const target = join(tempDir(), 'output');
+    mkdirSync(target);
+    await build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' });
+    const { written, manifest: m } = await build({ contentDir: CONTENT, outDir: target, party: 'koping', formats: ['pdf'] });
+    expect(written.map((f) => f.path).sort()).toEqual(['beslut-anta-forbundsordning/koping.pdf', 'beslut-delta-i-lansprocess/koping.pdf']);
+    expect(m.files).toHaveLength(4);
+    expect(filesUnder(target).map((f) => relative('', f))).toEqual([
+      'beslut-anta-forbundsordning/koping.pdf',
+      'beslut-delta-i-lansprocess/koping.pdf',
+      'forbundsordning/forbundsordning.docx',
+      'forbundsordning/forbundsordning.pdf',
+      'manifest.json',
+    ]);
+  }, 60_000);
+
+  it('rejects an unknown document or party before writing anything', async () => {
+    await expect(build({ contentDir: CONTENT, outDir: join(tempDir(), 'o'), only: 'stadga' })).rejects.toThrow(/--only stadga: no such document/);
+    await expect(build({ contentDir: CONTENT, outDir: join(tempDir(), 'o'), party: 'gotland' })).rejects.toThrow(/--party gotland: no such member/);
+  });
+});
