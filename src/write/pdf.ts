@@ -136,6 +136,8 @@ class Layout {
   private readonly struct: StructFactory;
   private readonly root: Struct;
   private readonly numbers: Map<Heading, number>;
+  /** Open bookmarks by heading level, so an H2's bookmark sits under the H1 before it. */
+  private readonly outline: PDFKit.PDFOutline[] = [];
 
   constructor(
     private readonly pdf: PDF,
@@ -210,7 +212,9 @@ class Layout {
     if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
     this.ensure(height + style.after + this.leadHeight(next));
-    this.pdf.outline.addItem(text);
+    const parent = this.outline.slice(0, h.level - 1).reverse().find((o) => o !== undefined) ?? this.pdf.outline;
+    this.outline.length = h.level - 1;
+    this.outline[h.level - 1] = parent.addItem(text);
     this.root.add(
       this.struct(`H${h.level}`, {}, () => {
         this.pdf.font('sansBold').fontSize(style.size).fillColor(COLOR.text);
