@@ -40,7 +40,8 @@ const LANGUAGE = 'sv-SE';
 function runsOf(children: readonly Inline[], bold = false, italics = false): TextRun[] {
   const out: TextRun[] = [];
   for (const node of children) {
-    if (node.type === 'text') out.push(new TextRun({ text: node.value, bold, italics }));
+    // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
+    if (node.type === 'text') out.push(new TextRun({ text: node.value, ...(bold ? { bold } : {}), ...(italics ? { italics } : {}) }));
     else if (node.type === 'break') out.push(new TextRun({ break: 1 }));
     else out.push(...runsOf(node.children, bold || node.type === 'strong', italics || node.type === 'emphasis'));
   }
@@ -193,19 +194,27 @@ class Builder {
 
 function signatureParagraphs(s: Signature): DocxParagraph[] {
   const t = signatureText(s);
-  const rule = { bottom: { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 1 } };
-  const caption = (text: string): DocxParagraph => new DocxParagraph({ style: 'Caption', children: [new TextRun(text)] });
-  // The value sits on the line (a paragraph with a bottom border); an empty line leaves room to write.
-  const line = (value: string | null, before: number): DocxParagraph =>
-    new DocxParagraph({ keepNext: true, border: rule, spacing: { before }, children: value ? [new TextRun(value)] : [] });
+  // Each line is the top border of its caption; the space above it is room to write, or holds
+  // the value once known. Word and LibreOffice draw adjacent paragraphs with identical borders
+  // as one group, with the top border only once: the "between" border draws the others.
+  const line = { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 2 };
+  const caption = (text: string, before: number): DocxParagraph =>
+    new DocxParagraph({
+      style: 'Caption',
+      keepNext: true,
+      spacing: { before },
+      border: { top: line, between: line },
+      children: [new TextRun(text)],
+    });
+  const value = (text: string | null): DocxParagraph[] =>
+    text ? [new DocxParagraph({ keepNext: true, spacing: { before: 200, after: 0 }, children: [new TextRun(text)] })] : [];
   return [
-    new DocxParagraph({ keepNext: true, children: [new TextRun({ text: t.heading, bold: true })] }),
-    line(t.placeDate, t.placeDate ? 120 : 360),
-    caption(t.placeDateCaption),
-    line(null, 600),
-    caption(t.signatureCaption),
-    line(t.name, t.name ? 240 : 480),
-    caption(t.nameCaption),
+    new DocxParagraph({ keepNext: true, spacing: { after: 0 }, children: [new TextRun({ text: t.heading, bold: true })] }),
+    ...value(t.placeDate),
+    caption(t.placeDateCaption, t.placeDate ? 20 : 440),
+    caption(t.signatureCaption, 720),
+    ...value(t.name),
+    caption(t.nameCaption, t.name ? 20 : 560),
   ];
 }
 
