@@ -92,6 +92,40 @@ describe.runIf(has('pdfinfo') && has('pdffonts') && has('qpdf') && has('pdftotex
     }
   });
 
+  it('declares Swedish, shows the title in the window, and keeps furniture out of the structure', () => {
+    // One document of each kind: qpdf's JSON of a whole file is large, and the writer is the same.
+    const sample = documents.filter((d, i) => documents.findIndex((x) => x.stem.split('/')[0] === d.stem.split('/')[0]) === i);
+    for (const { stem } of sample) {
+      const objects = (JSON.parse(run('qpdf', ['--json=2', '--json-key=qpdf', pdfOf(stem)]).stdout) as { qpdf: [unknown, Record<string, { value?: Record<string, unknown> }>] }).qpdf[1];
+      const catalog = Object.values(objects).find((o) => o.value?.['/Type'] === '/Catalog')!.value!;
+      expect(catalog['/Lang'], stem).toBe('u:sv-SE');
+      const prefs = objects[`obj:${String(catalog['/ViewerPreferences'])}`]?.value ?? catalog['/ViewerPreferences'];
+      expect(prefs, stem).toMatchObject({ '/DisplayDocTitle': true });
+      const structure = run('pdfinfo', ['-struct-text', pdfOf(stem)]).stdout;
+      expect(structure, stem).not.toMatch(/Sida \d+ av \d+/);
+    }
+  });
+
+  it('never leaves a heading alone at the foot of a page, nor splits a signature block', () => {
+    for (const { stem, model } of documents) {
+      const pages = Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdfOf(stem)]).stdout)![1]);
+      const headings = new Set(
+        model.blocks.flatMap((b) => (b.type === 'heading' ? [normalizeSpace(b.children.map((n) => ('value' in n ? n.value : '')).join(''))] : [])),
+      );
+      const signatureHeadings = new Set(model.blocks.flatMap((b) => (b.type === 'signatures' ? b.signatures.map((s) => `För ${s.party}`) : [])));
+      for (let page = 1; page <= pages; page++) {
+        const text = run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), pdfOf(stem), '-']).stdout;
+        const lines = bodyText(text, model).length > 0 ? text.split('\n').map(normalizeSpace).filter((l) => l !== '' && l !== model.meta.author && !/^Sida \d+ av \d+$/.test(l)) : [];
+        const last = lines[lines.length - 1] ?? '';
+        expect(headings.has(last.replace(/^\d+ § /, '')), `${stem} page ${page} ends with heading "${last}"`).toBe(false);
+        // Every signature block that starts on a page ends on it: its first and last lines meet.
+        const starts = lines.filter((l) => signatureHeadings.has(l)).length;
+        const ends = lines.filter((l) => l === 'Namnförtydligande').length;
+        expect(ends, `${stem} page ${page}: ${starts} signature blocks start, ${ends} end`).toBe(starts);
+      }
+    }
+  });
+
   it('has bookmarks from the headings, nested by level', () => {
     const json = JSON.parse(run('qpdf', ['--json', '--json-key=outlines', pdfOf('forbundsordning/forbundsordning')]).stdout) as { outlines: { title: string; kids: { title: string }[] }[] };
     expect(json.outlines).toHaveLength(1);
