@@ -11,6 +11,9 @@ import { FORMATS, PlanError, type Format } from './build/plan.js';
 import { ProblemsError, type Problem } from './content/problems.js';
 import { TemplateError } from './render/templates.js';
 import { describeProblem, summary } from './report.js';
+import { IncrementError } from './sign/increment.js';
+import { OpensslError } from './sign/openssl.js';
+import { PASSPHRASE_VARIABLE, SignError, signPdf } from './sign/sign.js';
 
 const stderr = (line: string): void => void process.stderr.write(line + '\n');
 const stdout = (line: string): void => void process.stdout.write(line + '\n');
@@ -29,7 +32,7 @@ function fail(e: unknown): never {
   } else if (e instanceof TemplateError) {
     printProblems([e.problem]);
     stderr('kansli: a template failed; nothing was written');
-  } else if (e instanceof PlanError || e instanceof OutputError || e instanceof BuildError) {
+  } else if (e instanceof PlanError || e instanceof OutputError || e instanceof BuildError || e instanceof SignError || e instanceof OpensslError || e instanceof IncrementError) {
     stderr(`kansli: ${e.message}`);
   } else {
     const message = e instanceof Error ? e.message : String(e);
@@ -80,6 +83,32 @@ program
       });
       const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
       stdout(`kansli build: wrote ${result.written.length} files and manifest.json to ${opts.out}${unknown}`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('sign')
+  .description(`sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from ${PASSPHRASE_VARIABLE}`)
+  .argument('<input>', 'a PDF made by kansli build')
+  .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
+  .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
+  .option('--reason <text>', 'reason for signing, e.g. "Godkänd"')
+  .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
+  .option('--name <text>', "signer's name (default: the certificate's common name)")
+  .action(async (input: string, opts: { cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
+    try {
+      const result = await signPdf({
+        input: resolve(input),
+        cert: resolve(opts.cert),
+        passphrase: process.env[PASSPHRASE_VARIABLE],
+        ...(opts.out !== undefined ? { output: resolve(opts.out) } : {}),
+        ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+        ...(opts.location !== undefined ? { location: opts.location } : {}),
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+      });
+      stdout(`kansli sign: ${result.output} signed by ${result.signer} (signature ${result.signatures})`);
     } catch (e) {
       fail(e);
     }
