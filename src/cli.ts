@@ -8,12 +8,16 @@ import { Command, CommanderError, Option } from 'commander';
 import { build, BuildError, check, GENERATOR } from './build/build.js';
 import { OutputError } from './build/output.js';
 import { FORMATS, PlanError, type Format } from './build/plan.js';
+import { formatStatus, signatureStatus } from './build/status.js';
 import { ProblemsError, type Problem } from './content/problems.js';
 import { TemplateError } from './render/templates.js';
 import { describeProblem, summary } from './report.js';
 import { IncrementError } from './sign/increment.js';
 import { OpensslError } from './sign/openssl.js';
 import { PASSPHRASE_VARIABLE, SignError, signPdf } from './sign/sign.js';
+
+// A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
 const stderr = (line: string): void => void process.stderr.write(line + '\n');
 const stdout = (line: string): void => void process.stdout.write(line + '\n');
@@ -83,6 +87,27 @@ program
       });
       const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
       stdout(`kansli build: wrote ${result.written.length} files and manifest.json to ${opts.out}${unknown}`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('status')
+  .description('list, per document, who has signed and who has not')
+  .option('--content <dir>', 'content folder', 'content')
+  .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
+  .action((opts: { content: string; requireComplete?: boolean }) => {
+    try {
+      const { content } = check({ contentDir: resolve(opts.content) });
+      const status = signatureStatus(content);
+      for (const line of formatStatus(status)) stdout(line);
+      const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));
+      if (opts.requireComplete && missing.length > 0) {
+        stderr(`kansli status: ${missing.length} required signature${missing.length === 1 ? ' is' : 's are'} missing:`);
+        for (const m of missing) stderr(`  ${m}`);
+        process.exit(1);
+      }
     } catch (e) {
       fail(e);
     }

@@ -220,7 +220,8 @@ export function signatureText(s: Signature): SignatureText {
     heading: `För ${s.party}`,
     placeDate: s.signed ? `${s.signed.place} ${s.signed.date}` : null,
     placeDateCaption: 'Ort och datum',
-    signatureCaption: s.signed ? `Underskrift (${s.signed.method})` : 'Underskrift',
+    // Once signed, the line says how ("Undertecknad elektroniskt"), since the ink is elsewhere.
+    signatureCaption: s.signed ? s.signed.method.charAt(0).toUpperCase() + s.signed.method.slice(1) : 'Underskrift',
     name: person === '' ? null : person,
     nameCaption: 'Namnförtydligande',
   };

@@ -104,6 +104,8 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         per: d.per,
         date: fact<string>(d.date),
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
+        signatories: d.signatories ?? null,
+        signatures: d.signatures ?? [],
       }),
     ),
   };

@@ -202,6 +202,35 @@ const documentTemplates: Rule = rule(['documents'], (ctx) => {
   });
 });
 
+const signatureRecords: Rule = rule(['documents', 'parties'], (ctx) => {
+  const members = new Map<string, Raw>(ctx.data.parties.members.map((m: Raw) => [m.id, m]));
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    const records: Raw[] = d.signatures ?? [];
+    if (records.length > 0 && d.signatories === undefined) {
+      ctx.report('error', 'documents', ['documents', i, 'signatures'], `document "${d.id}" records signatures but has no signatories; add "signatories: members"`);
+    }
+    const seen = new Map<string, number>();
+    records.forEach((r, j) => {
+      const at = ['documents', i, 'signatures', j];
+      const member = members.get(r.party);
+      if (!member) {
+        ctx.report('error', 'documents', [...at, 'party'], `signature by "${r.party}", which is not a member in parties.yaml`);
+        return;
+      }
+      if (seen.has(r.party)) ctx.report('error', 'documents', [...at, 'party'], `${member.name} has already signed "${d.id}" (record ${seen.get(r.party)! + 1}); one record per member`);
+      seen.set(r.party, j);
+      const own = typeof d.date === 'string' ? d.date : null;
+      if (own && typeof r.date === 'string' && r.date < own) {
+        ctx.report('error', 'documents', [...at, 'date'], `${member.name} signed on ${r.date}, before the document's own date ${own}`);
+      }
+      const known = member.signatory && 'name' in member.signatory;
+      if (r.name === undefined && !known) {
+        ctx.report('error', 'documents', at, `the signature of ${member.name} needs the signatory's name: add name (and title) to the record, or to the member's signatory in parties.yaml`);
+      }
+    });
+  });
+});
+
 /** Every unknown fact is reported, so nobody mistakes a gap for an oversight. */
 const unknownFacts: Rule = rule([], (ctx) => {
   // Named by ids where the data has them ("members.fagersta.orgnr"), which reads better than indexes.
@@ -233,6 +262,7 @@ export const RULES: readonly Rule[] = [
   charterReferences,
   costShares,
   documentTemplates,
+  signatureRecords,
   unknownFacts,
 ];
 

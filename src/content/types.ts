@@ -95,6 +95,18 @@ export interface Charter {
 
 export type DocumentScope = 'member' | 'once';
 
+export type SigningMethod = 'ink' | 'electronic';
+
+/** Who signed a document, when, where and how: what the YAML records once it has happened. */
+export interface SignatureRecord {
+  readonly party: string;
+  readonly name?: string;
+  readonly title?: string;
+  readonly date: string;
+  readonly place: string;
+  readonly method: SigningMethod;
+}
+
 export interface DocumentSpec {
   readonly id: string;
   readonly title: string;
@@ -103,6 +115,9 @@ export interface DocumentSpec {
   readonly per: DocumentScope;
   readonly date: Fact<string>;
   readonly dnr: Fact<string>;
+  /** Who must sign: every member, or nobody (the document has no signature blocks). */
+  readonly signatories: 'members' | null;
+  readonly signatures: readonly SignatureRecord[];
 }
 
 export interface Content {

@@ -5,7 +5,7 @@
  * groups, resolved references) is computed once, here, in plain code.
  */
 import { createHash } from 'node:crypto';
-import type { Article, Charter, Content, DocumentSpec, Fact, Member } from '../content/types.js';
+import type { Article, Charter, Content, DocumentSpec, Fact, Member, SignatureRecord } from '../content/types.js';
 import { count, longDate, period } from './swedish.js';
 
 export interface FactView {
@@ -51,6 +51,19 @@ export interface CharterView {
   readonly board: { readonly membersPerParty: FactView; readonly deputiesPerParty: FactView };
 }
 
+/** One signature block: the party, who signs for it, and the record once signed. */
+export interface SignatureView {
+  readonly party: string;
+  readonly name: string;
+  readonly title: string;
+  readonly signed: { readonly date: string; readonly place: string; readonly method: string } | null;
+}
+
+const METHOD_TEXT: Record<SignatureRecord['method'], string> = {
+  ink: 'undertecknad på papper',
+  electronic: 'undertecknad elektroniskt',
+};
+
 export interface View {
   readonly document: {
     readonly id: string;
@@ -58,6 +71,8 @@ export interface View {
     readonly subject: string;
     readonly date: string | null;
     readonly dnr: string | null;
+    /** A block per signatory, in member order; empty for documents nobody signs. */
+    readonly signatures: readonly SignatureView[];
   };
   readonly issuer: string;
   readonly county: string;
@@ -196,6 +211,20 @@ export function sharedView(content: Content): SharedView {
   };
 }
 
+/** The signature blocks of a document: the recorded signatory where signed, the member's otherwise. */
+export function signatureViews(shared: SharedView, spec: DocumentSpec): SignatureView[] {
+  if (spec.signatories !== 'members') return [];
+  return shared.members.map((m) => {
+    const record = spec.signatures.find((r) => r.party === m.id);
+    return {
+      party: m.name,
+      name: record?.name ?? m.signatory?.name ?? '',
+      title: record?.title ?? (record?.name === undefined ? (m.signatory?.title ?? '') : ''),
+      signed: record ? { date: record.date, place: record.place, method: METHOD_TEXT[record.method] } : null,
+    };
+  });
+}
+
 export function documentView(shared: SharedView, spec: DocumentSpec, member: Member | null): View {
   return {
     ...shared,
@@ -205,6 +234,7 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
       subject: spec.subject,
       date: spec.date.known ? spec.date.value : null,
       dnr: spec.dnr.known ? spec.dnr.value : null,
+      signatures: signatureViews(shared, spec),
     },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
   };
