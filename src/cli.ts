@@ -1,23 +1,24 @@
 #!/usr/bin/env node
 /**
- * The command line: parse arguments, call the library (src/build/build.ts), print. Nothing else.
+ * The command line: parse arguments, call the library, print. Nothing else.
  * Every failure the user can cause ends in a message and exit code 1, never a stack trace.
+ * Heavy modules (validation, rendering, writers) are imported only by the commands that use
+ * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
-import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
-import { build, BuildError, check, GENERATOR } from './build/build.js';
-import { OutputError } from './build/output.js';
-import { FORMATS, PlanError, type Format } from './build/plan.js';
-import { formatStatus, signatureStatus } from './build/status.js';
-import { ProblemsError, type Problem } from './content/problems.js';
-import { TemplateError } from './render/templates.js';
-import { describeProblem, summary } from './report.js';
-import { IncrementError } from './sign/increment.js';
-import { OpensslError } from './sign/openssl.js';
-import { PASSPHRASE_VARIABLE, SignError, signPdf } from './sign/sign.js';
+import { watch as watchFiles } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BuildResult, ProgressEvent } from './build/build.js';
+import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { UserError } from './errors.js';
+import { describeProblem, githubAnnotation, summary } from './report.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+
+const VERSION = '0.1.0';
+const FORMATS = ['pdf', 'docx'] as const;
+type Format = (typeof FORMATS)[number];
 
 const stderr = (line: string): void => void process.stderr.write(line + '\n');
 const stdout = (line: string): void => void process.stdout.write(line + '\n');
@@ -26,17 +27,22 @@ function printProblems(problems: readonly Problem[]): void {
   for (const p of problems) stderr(describeProblem(p));
 }
 
+/** The problems an error carries, if it is one the user can fix. */
+function problemsOf(e: unknown): Problem[] | null {
+  if (e instanceof ProblemsError) return [...e.problems];
+  if (e instanceof TemplateError) return [e.problem];
+  return null;
+}
+
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
-function fail(e: unknown): never {
-  if (e instanceof ProblemsError) {
+function report(e: unknown): void {
+  const problems = problemsOf(e);
+  if (problems) {
     // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
-    const errors = e.problems.filter((p) => p.severity === 'error');
+    const errors = problems.filter((p) => p.severity === 'error');
     printProblems(errors);
-    stderr(`kansli: ${summary(errors.length, e.problems.length - errors.length)}; nothing was written`);
-  } else if (e instanceof TemplateError) {
-    printProblems([e.problem]);
-    stderr('kansli: a template failed; nothing was written');
-  } else if (e instanceof PlanError || e instanceof OutputError || e instanceof BuildError || e instanceof SignError || e instanceof OpensslError || e instanceof IncrementError) {
+    stderr(`kansli: ${summary(errors.length, problems.length - errors.length)}; nothing was written`);
+  } else if (e instanceof UserError) {
     stderr(`kansli: ${e.message}`);
   } else {
     const message = e instanceof Error ? e.message : String(e);
@@ -44,13 +50,17 @@ function fail(e: unknown): never {
     stderr('This is a bug in kansli, not in your content; set KANSLI_DEBUG=1 for details.');
     if (process.env.KANSLI_DEBUG) stderr(String((e as Error)?.stack));
   }
+}
+
+function fail(e: unknown): never {
+  report(e);
   process.exit(1);
 }
 
 const program = new Command()
   .name('kansli')
   .description('Builds the statutes and decision papers of Swedish public bodies from YAML, as DOCX and PDF.')
-  .version(GENERATOR.split(' ')[1]!)
+  .version(VERSION)
   .showHelpAfterError()
   .exitOverride();
 
@@ -58,38 +68,189 @@ program
   .command('check')
   .description('validate content (schemas and rules) without building anything')
   .option('--content <dir>', 'content folder', 'content')
-  .action((opts: { content: string }) => {
+  .addOption(new Option('--format <format>', 'how to print problems: text, or github for GitHub Actions annotations').choices(['text', 'github']).default('text'))
+  .action(async (opts: { content: string; format: 'text' | 'github' }) => {
+    const { check } = await import('./build/build.js');
+    const github = opts.format === 'github';
     try {
       const { warnings } = check({ contentDir: resolve(opts.content) });
-      printProblems(warnings);
+      for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
+      const problems = problemsOf(e);
+      if (github && problems) {
+        // One annotation per problem: GitHub shows each on its line of the pull request.
+        for (const p of problems) stdout(githubAnnotation(p));
+        const errors = problems.filter((p) => p.severity === 'error').length;
+        stderr(`kansli check: ${summary(errors, problems.length - errors)}`);
+        process.exit(1);
+      }
       fail(e);
     }
   });
 
-program
+interface BuildFlags {
+  content: string;
+  out: string;
+  only?: string;
+  party?: string;
+  format?: Format;
+  force?: boolean;
+  json?: boolean;
+  workers?: string;
+}
+
+function buildOptions(opts: BuildFlags) {
+  return {
+    contentDir: resolve(opts.content),
+    outDir: resolve(opts.out),
+    ...(opts.only !== undefined ? { only: opts.only } : {}),
+    ...(opts.party !== undefined ? { party: opts.party } : {}),
+    ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
+    ...(opts.force ? { force: true } : {}),
+    ...(opts.workers !== undefined ? { workers: Number(opts.workers) } : {}),
+  };
+}
+
+/** A progress bar on a terminal; nothing per file otherwise (CI logs get a summary instead). */
+async function progress(enabled: boolean): Promise<{ onProgress?: (e: ProgressEvent) => void; stop(): void }> {
+  if (!enabled || !process.stderr.isTTY) return { stop() {} };
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar(
+    { format: 'kansli build {bar} {value}/{total} documents | {stem} | {duration_formatted}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(e) {
+      if (!started) {
+        bar.start(e.total, 0, { stem: '' });
+        started = true;
+      }
+      bar.update(e.done, { stem: e.stem });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** One line per kind of document: what a CI log should show. */
+function summaryLines(result: BuildResult): string[] {
+  const kinds = new Map<string, { written: number; skipped: number; ms: number }>();
+  const entry = (doc: string) => kinds.get(doc) ?? kinds.set(doc, { written: 0, skipped: 0, ms: 0 }).get(doc)!;
+  for (const f of result.written) entry(f.document).written++;
+  for (const f of result.skipped) entry(f.document).skipped++;
+  for (const [stem, ms] of Object.entries(result.durations)) entry(stem.split('/')[0]!).ms += ms;
+  return [...kinds].map(([doc, k]) => `  ${doc}: ${k.written} written, ${k.skipped} skipped${k.written > 0 ? `, ${Math.round(k.ms)} ms rendering` : ''}`);
+}
+
+function jsonReport(result: BuildResult | null, error: unknown, started: number): string {
+  const problems = error === null ? [] : (problemsOf(error) ?? [{ severity: 'error', file: '', position: { line: 1, column: 1 }, message: error instanceof Error ? error.message : String(error) }]);
+  return JSON.stringify(
+    {
+      ok: error === null,
+      milliseconds: Math.round(performance.now() - started),
+      // Peak resident memory of the whole process, worker threads included.
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      written: result?.written ?? [],
+      skipped: result?.skipped.map((f) => f.path) ?? [],
+      durations: result?.durations ?? {},
+      errors: problems.filter((p) => p.severity === 'error'),
+      warnings: [...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+    },
+    null,
+    2,
+  );
+}
+
+async function runBuild(opts: BuildFlags): Promise<BuildResult> {
+  const { build } = await import('./build/build.js');
+  const bar = await progress(!opts.json);
+  try {
+    return await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+  } finally {
+    bar.stop();
+  }
+}
+
+function printBuild(result: BuildResult, opts: BuildFlags, started: number): void {
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (result.upToDate) {
+    stdout(`kansli build: ${opts.out} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
+    return;
+  }
+  const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
+  stdout(`kansli build: wrote ${result.written.length} files, skipped ${result.skipped.length} unchanged, in ${seconds} s${unknown}`);
+  for (const line of summaryLines(result)) stdout(line);
+}
+
+const buildCommand = program
   .command('build')
-  .description('build every document (or a selection) into the output folder')
+  .description('build every document (or a selection) into the output folder; unchanged files are skipped')
   .option('--content <dir>', 'content folder', 'content')
   .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'output')
   .option('--only <document>', 'build only this document id')
   .option('--party <id>', 'build only the documents for this member')
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
-  .action(async (opts: { content: string; out: string; only?: string; party?: string; format?: Format }) => {
-    try {
-      const result = await build({
-        contentDir: resolve(opts.content),
-        outDir: resolve(opts.out),
-        ...(opts.only !== undefined ? { only: opts.only } : {}),
-        ...(opts.party !== undefined ? { party: opts.party } : {}),
-        ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
-      });
-      const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
-      stdout(`kansli build: wrote ${result.written.length} files and manifest.json to ${opts.out}${unknown}`);
-    } catch (e) {
-      fail(e);
+  .option('--force', 'rebuild every file, even those whose inputs have not changed')
+  .option('--json', 'print a machine-readable report on stdout')
+  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default one per core').argParser((v) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
+    return v;
+  }));
+buildCommand.action(async (opts: BuildFlags) => {
+  const started = performance.now();
+  try {
+    const result = await runBuild(opts);
+    if (opts.json) stdout(jsonReport(result, null, started));
+    else printBuild(result, opts, started);
+  } catch (e) {
+    if (opts.json) {
+      stdout(jsonReport(null, e, started));
+      process.exit(1);
     }
+    fail(e);
+  }
+});
+
+program
+  .command('watch')
+  .description('build, then rebuild the affected documents whenever content or templates change')
+  .option('--content <dir>', 'content folder', 'content')
+  .option('--out <dir>', 'output folder', 'output')
+  .action(async (opts: BuildFlags) => {
+    const { TEMPLATE_DIR } = await import('./render/template-files.js');
+    let running = false;
+    let again = false;
+    const rebuild = async (): Promise<void> => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      const started = performance.now();
+      try {
+        printBuild(await runBuild(opts), opts, started);
+      } catch (e) {
+        report(e); // keep watching: the author is about to fix it
+      }
+      running = false;
+      if (again) {
+        again = false;
+        await rebuild();
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const changed = (_event: string, file: string | null): void => {
+      if (file && !/\.(ya?ml|hbs)$/.test(file)) return;
+      clearTimeout(timer);
+      // Editors write in bursts (temp file, rename, chmod): wait for the burst to end.
+      timer = setTimeout(() => void rebuild(), 150);
+    };
+    await rebuild();
+    for (const dir of [resolve(opts.content), TEMPLATE_DIR]) watchFiles(dir, { recursive: true }, changed);
+    stderr(`kansli watch: watching ${relative(process.cwd(), resolve(opts.content)) || '.'} and the templates; Ctrl-C to stop`);
   });
 
 program
@@ -97,7 +258,9 @@ program
   .description('list, per document, who has signed and who has not')
   .option('--content <dir>', 'content folder', 'content')
   .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
-  .action((opts: { content: string; requireComplete?: boolean }) => {
+  .action(async (opts: { content: string; requireComplete?: boolean }) => {
+    const { check } = await import('./build/build.js');
+    const { formatStatus, signatureStatus } = await import('./build/status.js');
     try {
       const { content } = check({ contentDir: resolve(opts.content) });
       const status = signatureStatus(content);
@@ -115,7 +278,7 @@ program
 
 program
   .command('sign')
-  .description(`sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from ${PASSPHRASE_VARIABLE}`)
+  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
   .argument('<input>', 'a PDF made by kansli build')
   .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
   .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
@@ -123,6 +286,7 @@ program
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
   .action(async (input: string, opts: { cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
+    const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
     try {
       const result = await signPdf({
         input: resolve(input),

@@ -28,3 +28,13 @@ export function summary(errors: number, warnings: number): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
+
+/** GitHub Actions workflow commands escape these, in the message and (more) in properties. */
+const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** `::error file=…,line=…,col=…::message`: shown by GitHub on the changed line of a pull request. */
+export function githubAnnotation(p: Problem): string {
+  const file = escapeProperty(p.file.split('\\').join('/'));
+  return `::${p.severity} file=${file},line=${p.position.line},col=${p.position.column}::${escapeData(p.message)}`;
+}

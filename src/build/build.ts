@@ -2,27 +2,31 @@
  * The library API the CLI and the tests call: check content, or build documents from it.
  * load → validate → render → write, in that order, with nothing written until all succeeded.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../content/load.js';
 import type { Problem } from '../content/problems.js';
 import type { Content } from '../content/types.js';
-import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
-import { sharedView, charterHash } from '../render/view.js';
-import { writeDocx } from '../write/docx.js';
-import { loadFonts } from '../write/fonts.js';
-import { writePdf } from '../write/pdf.js';
-import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEntry } from './manifest.js';
-import { commitOutput, MANIFEST, assertReplaceable, type OutputFile } from './output.js';
-import { isPartial, plan, type PlanOptions } from './plan.js';
-import { renderUnit } from './render.js';
+import { TEMPLATE_DIR, templateDigest, templateNames } from '../render/template-files.js';
+import { charterHash, documentView, sharedView } from '../render/view.js';
+import { fontDigest } from '../write/font-files.js';
+import { fingerprint } from './deps.js';
+import { GENERATOR, sourcesDigest, upToDate as freshManifest } from './fresh.js';
+import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
+import { assertReplaceable, beginOutput, MANIFEST, type OutputTransaction } from './output.js';
+import { isPartial, plan, type Format, type PlanOptions, type Unit } from './plan.js';
+import { defaultWorkers, startPool, type Pool } from './pool.js';
+import { documentMeta } from './meta.js';
+import type { Produced } from './render.js';
+import { UserError } from '../errors.js';
 
-export const GENERATOR = 'kansli 0.1.0';
+export { GENERATOR };
 
 /** 2000-01-01T00:00:00Z: the fixed moment written into files when SOURCE_DATE_EPOCH is unset. */
 export const DEFAULT_EPOCH = 946_684_800;
 
-export class BuildError extends Error {}
+export class BuildError extends UserError {}
 
 /** SOURCE_DATE_EPOCH (reproducible-builds.org): whole seconds since 1970, UTC. */
 export function buildTimestamp(env: NodeJS.ProcessEnv = process.env): Date {
@@ -55,13 +59,37 @@ export function check(options: CheckOptions): CheckResult {
 export interface BuildOptions extends CheckOptions, PlanOptions {
   readonly outDir: string;
   readonly timestamp?: Date;
+  /** Rebuild every file, even those whose inputs have not changed. */
+  readonly force?: boolean;
+  /** Worker threads; default one per core, none for a build of one or two documents. */
+  readonly workers?: number;
+  /** Called as each document is done, for progress displays. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  readonly stem: string;
+  readonly done: number;
+  readonly total: number;
+  readonly milliseconds: number;
 }
 
 export interface BuildResult {
   readonly manifest: Manifest;
-  /** The files this build wrote (a partial build keeps the others). */
+  /** The files this build wrote. */
   readonly written: readonly ManifestEntry[];
+  /** Files whose inputs had not changed, left as they were. */
+  readonly skipped: readonly ManifestEntry[];
+  /** Milliseconds per document rendered (both formats), by stem. */
+  readonly durations: Readonly<Record<string, number>>;
   readonly warnings: readonly Problem[];
+  /** True when the fast path found nothing changed: nothing was parsed, checked or written. */
+  readonly upToDate: boolean;
+}
+
+/** The hash of a set of paths: the key under which the manifest stores it once. */
+function readsKey(reads: readonly string[]): string {
+  return createHash('sha256').update(reads.join('\n')).digest('hex').slice(0, 16);
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -69,35 +97,126 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const timestamp = options.timestamp ?? buildTimestamp();
   // Fail before any work if the output folder is one we must not replace.
   assertReplaceable(options.outDir);
+  const full = !isPartial(options);
+  const sources = full ? sourcesDigest(options.contentDir, templatesDir, timestamp) : null;
+  if (full && !options.force) {
+    const fresh = freshManifest(options.outDir, sources!);
+    if (fresh) return { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true };
+  }
+  // A cold or forced build renders everything: start the workers now, so they load fonts and
+  // compile templates while this thread validates the content.
+  const previousExists = existsSync(join(options.outDir, MANIFEST));
+  let pool: Pool | null = (options.force || !previousExists) && options.workers !== 0 ? startPool(templatesDir, options.workers ?? defaultWorkers()) : null;
+  try {
+    return await buildWith(options, templatesDir, timestamp, sources, () => (pool ??= startPool(templatesDir, options.workers ?? defaultWorkers())));
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, pool: () => Pool): Promise<BuildResult> {
   const { content, warnings } = check(options);
   const units = plan(content, options);
-  const templates = loadTemplates(templatesDir);
-  const fonts = loadFonts();
   const shared = sharedView(content);
+  const base = `${GENERATOR}\n${templateDigest(templatesDir)}\n${fontDigest()}`;
+  const unitBase = (unit: Unit): string => `${base}\n${unit.stem}\n${JSON.stringify(documentMeta(content, unit, timestamp))}`;
+  const fileInputs = (unitInputs: string, format: Format): string => createHash('sha256').update(`${unitInputs}\n${format}`).digest('hex');
 
-  const files: OutputFile[] = [];
-  const written: ManifestEntry[] = [];
-  for (const unit of units) {
-    const model = renderUnit(content, shared, templates, unit, timestamp);
-    for (const format of unit.formats) {
-      const bytes = format === 'pdf' ? await writePdf(model, fonts) : await writeDocx(model);
-      const path = `${unit.stem}.${format}`;
-      files.push({ path, bytes });
-      written.push({ document: unit.document.id, party: unit.member?.id ?? null, format, path, sha256: sha256(bytes), bytes: bytes.length });
-    }
-  }
-
-  // A partial build (--only, --party, --format) keeps the other files of the previous build.
-  const previous = isPartial(options) ? readManifest(options.outDir) : null;
-  const ours = new Set(written.map((f) => f.path));
-  const kept = (previous?.files ?? []).filter((f) => !ours.has(f.path) && existsSync(join(options.outDir, f.path)));
-  const manifest: Manifest = {
-    generator: GENERATOR,
-    timestamp: timestamp.toISOString(),
-    charter: { version: charterHash(content.charter, content).slice(0, 12), label: content.charter.version.label ?? null },
-    files: [...kept, ...written],
+  // Which units are up to date: their recorded reads give the same values in the new content.
+  const previous = readManifest(options.outDir);
+  const previousFiles = new Map((previous?.files ?? []).map((f) => [f.path, f]));
+  const upToDate = (unit: Unit): boolean => {
+    if (options.force || !previous) return false;
+    const record = previous.units[unit.stem];
+    const reads = record ? previous.reads[record.reads] : undefined;
+    if (!record || !reads) return false;
+    if (fingerprint(unitBase(unit), documentView(shared, unit.document, unit.member), reads) !== record.inputs) return false;
+    return unit.formats.every((format) => {
+      const f = previousFiles.get(`${unit.stem}.${format}`);
+      return f !== undefined && f.inputs === fileInputs(record.inputs, format) && existsSync(join(options.outDir, f.path)) && statSync(join(options.outDir, f.path)).size === f.bytes;
+    });
   };
-  files.push({ path: MANIFEST, bytes: serializeManifest(manifest) });
-  commitOutput(options.outDir, files, kept.map((f) => f.path));
-  return { manifest, written, warnings };
+  const stale = units.filter((u) => !upToDate(u));
+  const fresh = units.filter((u) => !stale.includes(u));
+
+  const files: ManifestEntry[] = [];
+  const written = files;
+  const unitRecords: Record<string, UnitRecord> = {};
+  const readSets: Record<string, readonly string[]> = {};
+  const durations: Record<string, number> = {};
+  // Files are written to the staging folder as they arrive and then dropped from memory.
+  let tx: OutputTransaction | null = null;
+  const output = (): OutputTransaction => (tx ??= beginOutput(options.outDir));
+  const byStem = new Map(stale.map((u) => [u.stem, u]));
+  const accept = (p: Produced): void => {
+    const unit = byStem.get(p.stem)!;
+    const key = readsKey(p.reads);
+    readSets[key] = p.reads;
+    const inputs = fingerprint(unitBase(unit), documentView(shared, unit.document, unit.member), p.reads);
+    unitRecords[unit.stem] = { inputs, reads: key };
+    durations[unit.stem] = p.milliseconds;
+    for (const { format, bytes } of p.files) {
+      const path = `${unit.stem}.${format}`;
+      output().write({ path, bytes });
+      written.push({ document: unit.document.id, party: unit.member?.id ?? null, format, path, sha256: sha256(bytes), bytes: bytes.length, inputs: fileInputs(inputs, format) });
+    }
+  };
+  const onDone = (p: Produced, done: number, total: number): void => {
+    accept(p);
+    options.onProgress?.({ stem: p.stem, done, total, milliseconds: p.milliseconds });
+  };
+  try {
+    // One or two documents render faster here than a worker can start.
+    if (options.workers === 0 || stale.length <= 2) {
+      const { loadTemplates } = await import('../render/templates.js');
+      const { loadFonts } = await import('../write/fonts.js');
+      const { produce } = await import('./render.js');
+      const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
+      let done = 0;
+      for (const unit of stale) onDone(await produce(shop, unit), ++done, stale.length);
+    } else {
+      await pool().run(content, timestamp, stale, onDone);
+    }
+
+    const skipped: ManifestEntry[] = [];
+    for (const unit of fresh) {
+      const record = previous!.units[unit.stem]!;
+      unitRecords[unit.stem] = record;
+      readSets[record.reads] = previous!.reads[record.reads]!;
+      for (const format of unit.formats) skipped.push(previousFiles.get(`${unit.stem}.${format}`)!);
+    }
+
+    // A partial build (--only, --party, --format) keeps the other files of the previous build.
+    const ours = new Set(units.flatMap((u) => u.formats.map((f) => `${u.stem}.${f}`)));
+    const others = isPartial(options) ? (previous?.files ?? []).filter((f) => !ours.has(f.path) && existsSync(join(options.outDir, f.path))) : [];
+    for (const f of others) {
+      const stem = f.path.replace(/\.[a-z]+$/, '');
+      const record = previous!.units[stem];
+      if (record) {
+        unitRecords[stem] = record;
+        if (previous!.reads[record.reads]) readSets[record.reads] = previous!.reads[record.reads]!;
+      }
+    }
+    const manifest: Manifest = {
+      generator: GENERATOR,
+      sources,
+      timestamp: timestamp.toISOString(),
+      charter: { version: charterHash(content.charter, content).slice(0, 12), label: content.charter.version.label ?? null },
+      files: [...others, ...skipped, ...written],
+      units: unitRecords,
+      reads: readSets,
+    };
+    const manifestBytes = serializeManifest(manifest);
+    const unchanged = written.length === 0 && previous !== null && existsSync(join(options.outDir, MANIFEST)) && Buffer.from(manifestBytes).equals(readFileSync(join(options.outDir, MANIFEST)));
+    // Nothing changed: write nothing at all, so no file's time changes and watchers stay quiet.
+    if (!unchanged) {
+      for (const f of [...others, ...skipped]) output().keep(f.path);
+      output().write({ path: MANIFEST, bytes: manifestBytes });
+      output().commit();
+    }
+    return { manifest, written, skipped, durations, warnings, upToDate: false };
+  } catch (e) {
+    (tx as OutputTransaction | null)?.abort();
+    throw e;
+  }
 }

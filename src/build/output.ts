@@ -5,10 +5,11 @@
  */
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
 
 export const MANIFEST = 'manifest.json';
 
-export class OutputError extends Error {}
+export class OutputError extends UserError {}
 
 export interface OutputFile {
   /** Relative to the output folder, with forward slashes. */
@@ -27,10 +28,19 @@ export function assertReplaceable(outDir: string): void {
 }
 
 /**
- * Writes `files` as the new content of `outDir`. `keep` lists files of the current output to
- * carry over unchanged (hard-linked, so their bytes and times stay as they were).
+ * A new output folder under construction: files go to a staging folder beside the target as
+ * soon as they are made (so a national build never holds all of them in memory), and `commit`
+ * swaps the staging folder into place. `abort` removes it, leaving the target as it was.
  */
-export function commitOutput(outDir: string, files: readonly OutputFile[], keep: readonly string[] = []): void {
+export interface OutputTransaction {
+  write(file: OutputFile): void;
+  /** Carries a file of the current output over unchanged (hard-linked: bytes and times kept). */
+  keep(path: string): void;
+  commit(): void;
+  abort(): void;
+}
+
+export function beginOutput(outDir: string): OutputTransaction {
   const target = resolve(outDir);
   assertReplaceable(target);
   const parent = dirname(target);
@@ -38,33 +48,56 @@ export function commitOutput(outDir: string, files: readonly OutputFile[], keep:
   const staging = join(parent, `.${basename(target)}.kansli-staging-${process.pid}`);
   const previous = join(parent, `.${basename(target)}.kansli-previous-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
-  try {
-    for (const path of keep) {
-      const to = join(staging, path);
-      mkdirSync(dirname(to), { recursive: true });
+  mkdirSync(staging);
+  const guard = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      rmSync(staging, { recursive: true, force: true });
+      throw new OutputError(`could not write the output (nothing was changed): ${(e as Error).message}`);
+    }
+  };
+  return {
+    write(file) {
+      guard(() => {
+        const to = join(staging, file.path);
+        mkdirSync(dirname(to), { recursive: true });
+        writeFileSync(to, file.bytes);
+      });
+    },
+    keep(path) {
+      guard(() => {
+        const to = join(staging, path);
+        mkdirSync(dirname(to), { recursive: true });
+        try {
+          linkSync(join(target, path), to);
+        } catch {
+          copyFileSync(join(target, path), to);
+        }
+      });
+    },
+    commit() {
+      // The swap: two renames within one folder. The old output goes only once the new one is in place.
+      if (existsSync(target)) renameSync(target, previous);
       try {
-        linkSync(join(target, path), to);
-      } catch {
-        copyFileSync(join(target, path), to);
+        renameSync(staging, target);
+      } catch (e) {
+        if (existsSync(previous)) renameSync(previous, target);
+        rmSync(staging, { recursive: true, force: true });
+        throw new OutputError(`could not put the output in place (nothing was changed): ${(e as Error).message}`);
       }
-    }
-    for (const file of files) {
-      const to = join(staging, file.path);
-      mkdirSync(dirname(to), { recursive: true });
-      writeFileSync(to, file.bytes);
-    }
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new OutputError(`could not write the output (nothing was changed): ${(e as Error).message}`);
-  }
-  // The swap: two renames within one folder. The old output is removed only after the new one is in place.
-  if (existsSync(target)) renameSync(target, previous);
-  try {
-    renameSync(staging, target);
-  } catch (e) {
-    if (existsSync(previous)) renameSync(previous, target);
-    rmSync(staging, { recursive: true, force: true });
-    throw new OutputError(`could not put the output in place (nothing was changed): ${(e as Error).message}`);
-  }
-  rmSync(previous, { recursive: true, force: true });
+      rmSync(previous, { recursive: true, force: true });
+    },
+    abort() {
+      rmSync(staging, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes `files` as the new content of `outDir`, keeping the listed files of the current one. */
+export function commitOutput(outDir: string, files: readonly OutputFile[], keep: readonly string[] = []): void {
+  const tx = beginOutput(outDir);
+  for (const path of keep) tx.keep(path);
+  for (const file of files) tx.write(file);
+  tx.commit();
 }

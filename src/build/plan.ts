@@ -3,6 +3,7 @@
  * content and options always give the same plan, in the same order.
  */
 import type { Content, DocumentSpec, Member } from '../content/types.js';
+import { UserError } from '../errors.js';
 
 export const FORMATS = ['pdf', 'docx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,7 +25,25 @@ export interface Unit {
   readonly formats: readonly Format[];
 }
 
-export class PlanError extends Error {}
+export class PlanError extends UserError {}
+
+/** A unit as it crosses to a worker thread: ids only; the worker has the content. */
+export interface UnitRef {
+  readonly document: string;
+  readonly member: string | null;
+  readonly stem: string;
+  readonly formats: readonly Format[];
+}
+
+export function unitRef(unit: Unit): UnitRef {
+  return { document: unit.document.id, member: unit.member?.id ?? null, stem: unit.stem, formats: unit.formats };
+}
+
+export function resolveUnit(content: Content, ref: UnitRef): Unit {
+  const document = content.documents.find((d) => d.id === ref.document)!;
+  const member = ref.member === null ? null : content.members.find((m) => m.id === ref.member)!;
+  return { document, member, stem: ref.stem, formats: ref.formats };
+}
 
 export function plan(content: Content, options: PlanOptions = {}): Unit[] {
   const formats = options.formats ?? FORMATS;

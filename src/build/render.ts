@@ -1,28 +1,51 @@
 /**
- * One unit of the plan → its document model: view, template, markup, model. The model is all
- * the writers get.
+ * One unit of the plan → its document model and the files of it: view, template, markup, model,
+ * writers. The same code runs in worker threads and, for tiny builds, in the main thread.
  */
 import type { Content } from '../content/types.js';
-import type { Document, DocumentMeta } from '../model.js';
+export { documentMeta } from './meta.js';
+import type { Document } from '../model.js';
+import { documentMeta } from './meta.js';
 import type { TemplateSet } from '../render/templates.js';
 import { documentView, type SharedView } from '../render/view.js';
-import type { Unit } from './plan.js';
-
-export function documentMeta(content: Content, unit: Unit, timestamp: Date): DocumentMeta {
-  const { document, member } = unit;
-  return {
-    title: member ? `${document.title} – ${member.name}` : document.title,
-    author: content.issuer,
-    subject: document.subject,
-    keywords: [content.newAssociation.name, content.county, ...(member ? [member.name] : [])],
-    language: 'sv-SE',
-    dnr: document.dnr.known ? document.dnr.value : null,
-    date: document.date.known ? document.date.value : null,
-    timestamp,
-  };
-}
+import { writeDocx } from '../write/docx.js';
+import type { Fonts } from '../write/fonts.js';
+import { writePdf } from '../write/pdf.js';
+import { track, type ReadPath } from './deps.js';
+import type { Format, Unit } from './plan.js';
 
 export function renderUnit(content: Content, shared: SharedView, templates: TemplateSet, unit: Unit, timestamp: Date): Document {
-  const view = documentView(shared, unit.document, unit.member);
-  return { meta: documentMeta(content, unit, timestamp), blocks: templates.render(unit.document.template, view) };
+  return renderTracked(content, shared, templates, unit, timestamp).model;
+}
+
+/** Renders a unit and records which parts of its view the templates read. */
+export function renderTracked(content: Content, shared: SharedView, templates: TemplateSet, unit: Unit, timestamp: Date): { model: Document; reads: ReadPath[] } {
+  const tracked = track(documentView(shared, unit.document, unit.member));
+  const blocks = templates.render(unit.document.template, tracked.view);
+  return { model: { meta: documentMeta(content, unit, timestamp), blocks }, reads: tracked.reads() };
+}
+
+export interface Produced {
+  readonly stem: string;
+  readonly files: readonly { readonly format: Format; readonly bytes: Uint8Array }[];
+  readonly reads: readonly ReadPath[];
+  readonly milliseconds: number;
+}
+
+export interface Workshop {
+  readonly content: Content;
+  readonly shared: SharedView;
+  readonly templates: TemplateSet;
+  readonly fonts: Fonts;
+  readonly timestamp: Date;
+}
+
+export async function produce(shop: Workshop, unit: Unit): Promise<Produced> {
+  const started = performance.now();
+  const { model, reads } = renderTracked(shop.content, shop.shared, shop.templates, unit, shop.timestamp);
+  const files: { format: Format; bytes: Uint8Array }[] = [];
+  for (const format of unit.formats) {
+    files.push({ format, bytes: format === 'pdf' ? await writePdf(model, shop.fonts) : await writeDocx(model) });
+  }
+  return { stem: unit.stem, files, reads, milliseconds: performance.now() - started };
 }

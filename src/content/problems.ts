@@ -44,3 +44,11 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 }
 
 export const START: Position = { line: 1, column: 1 };
+
+/** A template failed while rendering: one problem, located in the template or partial. */
+export class TemplateError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`);
+    this.name = 'TemplateError';
+  }
+}

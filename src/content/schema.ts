@@ -11,8 +11,9 @@ import { locate, type ParsedYaml } from './yaml.js';
 /** The schemas ship as data files beside this module's source (src/content/schemas). */
 export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', import.meta.url));
 
-export const CONTENT_FILES = ['parties', 'timeline', 'principles', 'charter', 'documents'] as const;
-export type ContentFile = (typeof CONTENT_FILES)[number];
+import { CONTENT_FILES, type ContentFile } from './files.js';
+
+export { CONTENT_FILES, type ContentFile };
 
 type Validators = Record<ContentFile, ValidateFunction>;
 let compiled: Validators | undefined;

@@ -5,23 +5,18 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Block } from '../model.js';
-import type { Problem } from '../content/problems.js';
+import { TemplateError, type Problem } from '../content/problems.js';
 import { displayPath } from '../content/load.js';
 import { MarkupError, parseMarkup } from './markup.js';
 import * as sv from './swedish.js';
+import { TEMPLATE_DIR, templateNames } from './template-files.js';
 import type { View } from './view.js';
 
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-/** A template failed: carries the problem, already located. */
-export class TemplateError extends Error {
-  constructor(readonly problem: Problem) {
-    super(`${problem.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`);
-  }
-}
+export { TemplateError };
+export { TEMPLATE_DIR, templateDigest, templateNames } from './template-files.js';
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
 
@@ -33,10 +28,6 @@ interface Annotated {
   column?: number;
 }
 
-export function templateNames(dir: string = TEMPLATE_DIR): Set<string> {
-  if (!existsSync(dir)) return new Set();
-  return new Set(readdirSync(dir).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -4)));
-}
 
 export interface TemplateSet {
   readonly dir: string;

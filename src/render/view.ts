@@ -115,13 +115,15 @@ function memberView(m: Member, content: Content): MemberView {
 
 /**
  * The charter's version: a hash of everything that is the adopted text, so two members asked to
- * adopt "the same charter" provably get the same one.
+ * adopt "the same charter" provably get the same one. Members count by identity (id and kind),
+ * not by the spelling of their names: a municipality that changes its official name is the same
+ * legal person, and its council need not adopt the charter again.
  */
 export function charterHash(charter: Charter, content: Content): string {
   const canonical = JSON.stringify({
     title: charter.title,
     association: content.newAssociation,
-    members: content.members.map((m) => [m.id, m.name, m.kind]),
+    members: content.members.map((m) => [m.id, m.kind]),
     facts: [...charter.facts.entries()],
     preamble: charter.preamble,
     articles: charter.articles,

@@ -7,6 +7,7 @@
  * this module only lays out the appended bytes.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, type PDFObject } from 'pdf-lib';
+import { UserError } from '../errors.js';
 
 export interface Increment {
   /** The document as it is now, with every earlier update applied. */
@@ -19,7 +20,7 @@ export interface Increment {
   finish(): Buffer;
 }
 
-export class IncrementError extends Error {}
+export class IncrementError extends UserError {}
 
 export async function openIncrement(bytes: Buffer): Promise<Increment> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });

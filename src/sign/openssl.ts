@@ -9,8 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 
-export class OpensslError extends Error {}
+export class OpensslError extends UserError {}
 
 export interface Credentials {
   readonly key: string;

@@ -17,12 +17,13 @@ import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ETSI_CADES_DETACHED, Signer }
 import { PDFHexString, PDFString } from 'pdf-lib';
 import { arrayItems, openIncrement, PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, resolve, withEntries } from './increment.js';
 import { cmsSign, readPkcs12, type Credentials } from './openssl.js';
+import { UserError } from '../errors.js';
 
 export const PASSPHRASE_VARIABLE = 'KANSLI_CERT_PASSPHRASE';
 /** Room for the CMS signature: a certificate chain of a few certificates fits with margin. */
 const SIGNATURE_BYTES = 16_384;
 
-export class SignError extends Error {}
+export class SignError extends UserError {}
 
 export interface SignOptions {
   readonly input: string;

@@ -324,9 +324,12 @@ function withSeededRandom<T>(seed: number, fn: () => T): T {
   }
 }
 
+/** Zip cannot store times before 1980; the core properties keep the true moment. */
+const ZIP_EPOCH = Date.UTC(1980, 0, 1, 12);
+
 /** Zip times are local wall-clock fields; shift so every time zone writes the same bytes. */
 function zipTime(timestamp: Date): Date {
-  const shifted = new Date(timestamp.getTime());
+  const shifted = new Date(Math.max(timestamp.getTime(), ZIP_EPOCH));
   return new Date(shifted.getTime() + shifted.getTimezoneOffset() * 60_000);
 }
 

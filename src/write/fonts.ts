@@ -4,20 +4,11 @@
  * Swedish coverage (å ä ö é ü § – ” and the non-breaking space) is checked by a test.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 
-const require = createRequire(import.meta.url);
+import { FONT_FILES, fontPath, type FontName } from './font-files.js';
 
-export const FONT_FILES = {
-  serif: 'DejaVuSerif.ttf',
-  serifBold: 'DejaVuSerif-Bold.ttf',
-  serifItalic: 'DejaVuSerif-Italic.ttf',
-  sans: 'DejaVuSans.ttf',
-  sansBold: 'DejaVuSans-Bold.ttf',
-} as const;
-
-export type FontName = keyof typeof FONT_FILES;
+export { FONT_FILES, fontPath, fontDigest, type FontName } from './font-files.js';
 
 /** Family names as DOCX writes them: Word uses them if installed, substitutes otherwise. */
 export const FONT_FAMILIES = { text: 'DejaVu Serif', heading: 'DejaVu Sans' } as const;
@@ -29,9 +20,6 @@ export interface Fonts {
   readonly bytes: Readonly<Record<FontName, Buffer>>;
 }
 
-export function fontPath(name: FontName): string {
-  return require.resolve(`dejavu-fonts-ttf/ttf/${FONT_FILES[name]}`);
-}
 
 let loaded: Fonts | undefined;
 
@@ -46,3 +34,4 @@ export function loadFonts(): Fonts {
   loaded = { parsed, bytes };
   return loaded;
 }
+

@@ -1,0 +1,47 @@
+/**
+ * A build worker: loads fonts and compiles templates as soon as it starts (while the main thread
+ * still validates the content), then renders and writes the units it is sent. Content arrives
+ * validated from the main thread; nothing is read from disk but fonts and templates.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Content } from '../content/types.js';
+import { loadTemplates } from '../render/templates.js';
+import { sharedView } from '../render/view.js';
+import { loadFonts } from '../write/fonts.js';
+import { resolveUnit, type UnitRef } from './plan.js';
+import { produce, type Produced, type Workshop } from './render.js';
+
+export interface WorkerInit {
+  readonly templatesDir: string;
+}
+
+export type WorkerMessage =
+  | { readonly kind: 'content'; readonly content: Content; readonly timestamp: Date }
+  | { readonly kind: 'unit'; readonly id: number; readonly unit: UnitRef };
+
+export type WorkerReply =
+  | { readonly ok: true; readonly id: number; readonly produced: Produced }
+  | { readonly ok: false; readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly problem?: unknown } };
+
+const { templatesDir } = workerData as WorkerInit;
+const templates = loadTemplates(templatesDir);
+const fonts = loadFonts();
+let shop: Workshop | undefined;
+
+parentPort!.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'content') {
+    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, timestamp: message.timestamp };
+    return;
+  }
+  const { id } = message;
+  produce(shop!, resolveUnit(shop!.content, message.unit)).then(
+    (produced) => {
+      const transfer = produced.files.map((f) => f.bytes.buffer as ArrayBuffer);
+      parentPort!.postMessage({ ok: true, id, produced } satisfies WorkerReply, transfer);
+    },
+    (e: unknown) => {
+      const err = e as Error & { problem?: unknown };
+      parentPort!.postMessage({ ok: false, id, error: { name: err.name, message: err.message, problem: err.problem } } satisfies WorkerReply);
+    },
+  );
+});

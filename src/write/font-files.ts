@@ -1,0 +1,31 @@
+/** Where the fonts come from: the npm package dejavu-fonts-ttf. Light to import: no parsing. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export const FONT_FILES = {
+  serif: 'DejaVuSerif.ttf',
+  serifBold: 'DejaVuSerif-Bold.ttf',
+  serifItalic: 'DejaVuSerif-Italic.ttf',
+  sans: 'DejaVuSans.ttf',
+  sansBold: 'DejaVuSans-Bold.ttf',
+} as const;
+
+export type FontName = keyof typeof FONT_FILES;
+
+export function fontPath(name: FontName): string {
+  return require.resolve(`dejavu-fonts-ttf/ttf/${FONT_FILES[name]}`);
+}
+
+let digest: string | undefined;
+
+/** A hash of the font files, for build fingerprints, without the cost of parsing them. */
+export function fontDigest(): string {
+  if (digest) return digest;
+  const hash = createHash('sha256');
+  for (const name of Object.keys(FONT_FILES) as FontName[]) hash.update(readFileSync(fontPath(name)));
+  digest = hash.digest('hex');
+  return digest;
+}
