@@ -66,6 +66,14 @@ function runs(children: readonly Inline[], base: 'text' | 'heading', bold = fals
   return out;
 }
 
+/**
+ * Shaped words, per font, shared by every document this process writes. pdfkit caches the
+ * OpenType layout of each word per document; the same words recur in every document, and
+ * shaping is a large part of the cost of a small PDF. A layout depends only on the font and the
+ * text (subsetting happens later, per document), so sharing it changes no byte of the output.
+ */
+const sharedLayouts = new Map<FontName, Record<string, unknown>>();
+
 /** XMP is XML, and pdfkit writes metadata values into it unescaped. */
 function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -155,6 +163,18 @@ class Layout {
     this.root.end();
   }
 
+  /** Selects a font, giving its pdfkit font object the process-wide layout cache. */
+  private font(name: FontName): PDF {
+    this.pdf.font(name);
+    const current = (this.pdf as unknown as { _font: { layoutCache?: Record<string, unknown> } })._font;
+    if (current.layoutCache !== undefined) {
+      let shared = sharedLayouts.get(name);
+      if (!shared) sharedLayouts.set(name, (shared = current.layoutCache));
+      current.layoutCache = shared;
+    }
+    return this.pdf;
+  }
+
   private get y(): number {
     return this.pdf.y;
   }
@@ -207,7 +227,7 @@ class Layout {
   private heading(h: Heading, next: Block | undefined): void {
     const style = HEADING[h.level];
     const text = this.headingText(h);
-    this.pdf.font('sansBold').fontSize(style.size);
+    this.font('sansBold').fontSize(style.size);
     const height = this.pdf.heightOfString(text, { width: CONTENT_WIDTH });
     if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
@@ -217,7 +237,7 @@ class Layout {
     this.outline[h.level - 1] = parent.addItem(text);
     this.root.add(
       this.struct(`H${h.level}`, {}, () => {
-        this.pdf.font('sansBold').fontSize(style.size).fillColor(COLOR.text);
+        this.font('sansBold').fontSize(style.size).fillColor(COLOR.text);
         this.pdf.text(text, MARGIN.left, this.y, { width: CONTENT_WIDTH });
       }),
     );
@@ -226,7 +246,7 @@ class Layout {
 
   private textHeight(rs: readonly Run[], width: number, size: number): number {
     // Measured in the regular face: emphasis changes widths too little to matter for page breaks.
-    this.pdf.font(rs[0]?.font ?? 'serif').fontSize(size);
+    this.font(rs[0]?.font ?? 'serif').fontSize(size);
     return this.pdf.heightOfString(rs.map((r) => r.text).join(''), { width, lineGap: LINE_GAP });
   }
 
@@ -235,7 +255,7 @@ class Layout {
     if (rs.length === 0) return;
     this.pdf.fillColor(color);
     rs.forEach((r, i) => {
-      this.pdf.font(r.font).fontSize(size);
+      this.font(r.font).fontSize(size);
       const options = { width, lineGap: LINE_GAP, continued: i < rs.length - 1 };
       if (i === 0) this.pdf.text(r.text, x, this.y, options);
       else this.pdf.text(r.text, options);
@@ -268,7 +288,7 @@ class Layout {
       l.add(li);
       li.add(
         this.struct('Lbl', {}, () => {
-          this.pdf.font('serif').fontSize(TEXT_SIZE).fillColor(COLOR.text);
+          this.font('serif').fontSize(TEXT_SIZE).fillColor(COLOR.text);
           this.pdf.text(label, left, top, { width: LIST_INDENT - 3, lineBreak: false });
         }),
       );
@@ -294,7 +314,7 @@ class Layout {
     const rowHeight = (row: Table['body'][number], bold: boolean): number =>
       Math.max(
         ...row.map((cell, i) => {
-          this.pdf.font(bold ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1);
+          this.font(bold ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1);
           return this.pdf.heightOfString(inlineText(cell.children), { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
         }),
       ) + 2 * CELL_PAD;
@@ -309,7 +329,7 @@ class Layout {
         const cellX = x;
         tr.add(
           this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
-            this.pdf.font(header ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
+            this.font(header ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
             this.pdf.text(inlineText(cell.children), cellX + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
           }),
         );
@@ -353,7 +373,7 @@ class Layout {
     const top = this.y;
     let x = MARGIN.left;
     row.forEach((cell, i) => {
-      this.pdf.font('sansBold').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
+      this.font('sansBold').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
       this.pdf.text(inlineText(cell.children), x + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
       x += widths[i]!;
     });
@@ -394,7 +414,7 @@ class Layout {
     const text = (value: string, y: number, font: FontName, size: number, color: string = COLOR.text): void => {
       div.add(
         this.struct('P', {}, () => {
-          this.pdf.font(font).fontSize(size).fillColor(color);
+          this.font(font).fontSize(size).fillColor(color);
           this.pdf.text(value, x, y, { width, lineBreak: false, ellipsis: true });
         }),
       );
@@ -434,7 +454,7 @@ class Layout {
       // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
       this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
       this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
-      this.pdf.font('sans').fontSize(8).fillColor(COLOR.muted);
+      this.font('sans').fontSize(8).fillColor(COLOR.muted);
       this.pdf.text(meta.author, MARGIN.left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
       if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, 40, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
       this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, 54).lineTo(PAGE.width - MARGIN.right, 54).stroke();
