@@ -334,25 +334,38 @@ function zipTime(timestamp: Date): Date {
 }
 
 /** Pins what docx leaves to the clock: core property dates and zip entry times. */
-function reproducible(packed: Uint8Array, timestamp: Date): Buffer {
-  const entries = unzipSync(packed);
+function zipReproducibly(entries: Iterable<[string, string | Uint8Array]>, timestamp: Date): Buffer {
   const iso = timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const core = entries['docProps/core.xml'];
-  if (core) {
-    entries['docProps/core.xml'] = strToU8(
-      strFromU8(core)
-        .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${iso}$2`)
-        .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${iso}$2`),
-    );
-  }
   const mtime = zipTime(timestamp);
-  const files = Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, [data, { mtime }] as const]));
-  return Buffer.from(zipSync(files as never, { level: 6, mtime }));
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const [name, data] of entries) {
+    let bytes = typeof data === 'string' ? strToU8(data) : data;
+    if (name === 'docProps/core.xml') {
+      bytes = strToU8(
+        strFromU8(bytes)
+          .replace(/(<dcterms:created[^>]*>)[^<]*(<\/dcterms:created>)/, `$1${iso}$2`)
+          .replace(/(<dcterms:modified[^>]*>)[^<]*(<\/dcterms:modified>)/, `$1${iso}$2`),
+      );
+    }
+    files[name] = [bytes, { mtime }];
+  }
+  return Buffer.from(zipSync(files, { level: 6, mtime }));
 }
+
+/**
+ * docx's own compiler, when this version exposes it (Packer.compiler): the package's parts as
+ * data, zipped once by us. Otherwise the packed file is unzipped and zipped again.
+ */
+type Compile = (file: DocxDocument, prettify: undefined, overrides: []) => Map<string, string | Uint8Array>;
+const compiler = (Packer as unknown as { compiler?: { compile?: Compile } }).compiler;
 
 export async function writeDocx(doc: Document): Promise<Buffer> {
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  if (typeof compiler?.compile === 'function') {
+    const parts = withSeededRandom(seed, () => compiler.compile!.call(compiler, build(doc), undefined, []));
+    return zipReproducibly(parts, doc.meta.timestamp);
+  }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
   const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc)));
-  return reproducible(await packing, doc.meta.timestamp);
+  return zipReproducibly(Object.entries(unzipSync(await packing)), doc.meta.timestamp);
 }
