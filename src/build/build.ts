@@ -137,10 +137,10 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
     });
   };
   const stale = units.filter((u) => !upToDate(u));
-  const fresh = units.filter((u) => !stale.includes(u));
+  const staleSet = new Set(stale);
+  const fresh = units.filter((u) => !staleSet.has(u));
 
-  const files: ManifestEntry[] = [];
-  const written = files;
+  const written: ManifestEntry[] = [];
   const unitRecords: Record<string, UnitRecord> = {};
   const readSets: Record<string, readonly string[]> = {};
   const durations: Record<string, number> = {};
