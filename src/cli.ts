@@ -9,6 +9,8 @@ import { build, BuildError, check, GENERATOR } from './build/build.js';
 import { OutputError } from './build/output.js';
 import { FORMATS, PlanError, type Format } from './build/plan.js';
 import { ProblemsError, type Problem } from './content/problems.js';
+import { compareVersions, DEFAULT_COMPARE_OUT } from './compare/run.js';
+import { SourceError, type Source } from './compare/sources.js';
 import { TemplateError } from './render/templates.js';
 import { describeProblem, summary } from './report.js';
 
@@ -29,7 +31,7 @@ function fail(e: unknown): never {
   } else if (e instanceof TemplateError) {
     printProblems([e.problem]);
     stderr('kansli: a template failed; nothing was written');
-  } else if (e instanceof PlanError || e instanceof OutputError || e instanceof BuildError) {
+  } else if (e instanceof PlanError || e instanceof OutputError || e instanceof BuildError || e instanceof SourceError || e instanceof UsageError) {
     stderr(`kansli: ${e.message}`);
   } else {
     const message = e instanceof Error ? e.message : String(e);
@@ -38,6 +40,32 @@ function fail(e: unknown): never {
     if (process.env.KANSLI_DEBUG) stderr(String((e as Error)?.stack));
   }
   process.exit(1);
+}
+
+/** A combination of options that commander cannot rule out by itself. */
+class UsageError extends Error {}
+
+interface CompareCliOptions {
+  content: string;
+  from?: string;
+  to?: string;
+  fromContent?: string;
+  toContent?: string;
+  out: string;
+  format?: Format;
+}
+
+/** --from REV or --from-content DIR; --to REV, --to-content DIR, or the content folder as it is. */
+function compareSources(opts: CompareCliOptions): { from: Source; to: Source } {
+  if ((opts.from === undefined) === (opts.fromContent === undefined)) {
+    throw new UsageError('compare needs exactly one of --from REV (a git revision of the content folder) and --from-content DIR');
+  }
+  if (opts.to !== undefined && opts.toContent !== undefined) throw new UsageError('give --to REV or --to-content DIR, not both');
+  const content = resolve(opts.content);
+  const from: Source = opts.from !== undefined ? { kind: 'git', dir: content, rev: opts.from } : { kind: 'folder', dir: resolve(opts.fromContent!) };
+  const to: Source =
+    opts.to !== undefined ? { kind: 'git', dir: content, rev: opts.to } : { kind: 'folder', dir: opts.toContent !== undefined ? resolve(opts.toContent) : content };
+  return { from, to };
 }
 
 const program = new Command()
@@ -80,6 +108,31 @@ program
       });
       const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
       stdout(`kansli build: wrote ${result.written.length} files and manifest.json to ${opts.out}${unknown}`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('compare')
+  .description('compare two versions of the charter: a comparison document and one amendment proposal per member')
+  .option('--content <dir>', 'content folder: its git history gives --from/--to, and it is the proposed version when --to is not given', 'content')
+  .option('--from <rev>', 'current version: the content folder at this git revision')
+  .option('--to <rev>', 'proposed version: the content folder at this git revision')
+  .option('--from-content <dir>', 'current version: this content folder')
+  .option('--to-content <dir>', 'proposed version: this content folder')
+  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', DEFAULT_COMPARE_OUT)
+  .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
+  .action(async (opts: CompareCliOptions) => {
+    try {
+      const result = await compareVersions({
+        ...compareSources(opts),
+        outDir: resolve(opts.out),
+        ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
+      });
+      const { from, to, summary } = result.comparison;
+      stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${summary ?? 'no changes'}`);
+      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${opts.out}`);
     } catch (e) {
       fail(e);
     }

@@ -40,7 +40,10 @@ export function templateNames(dir: string = TEMPLATE_DIR): Set<string> {
 
 export interface TemplateSet {
   readonly dir: string;
-  /** Renders one document's markup and parses it into model blocks. */
+  /**
+   * Renders one document's markup and parses it into model blocks. Build documents get a View;
+   * the comparison documents (src/compare) get a View with a comparison added.
+   */
   render(name: string, view: View): Block[];
 }
 
