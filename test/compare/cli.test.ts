@@ -59,6 +59,14 @@ describe('kansli compare --from-content A --to-content B', () => {
     expect(normalizeSpace(pdfText(join(out, 'andringsbeslut', 'forsakringskassan.pdf')))).toContain('Ärende till Försäkringskassan');
   });
 
+  it.runIf(has('qpdf') && has('pdfinfo'))('writes a tagged PDF/A that qpdf finds no fault with, tables in its structure', () => {
+    const file = join(out, 'jamforelse.pdf');
+    expect(run('pdfinfo', [file]).stdout).toMatch(/^Tagged:\s+yes$/m);
+    expect(run('qpdf', ['--check', file]).status).toBe(0);
+    const top = run('pdfinfo', ['-struct', file]).stdout.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]);
+    expect(top.filter((t) => t === 'Table')).toHaveLength(3);
+  });
+
   it('marks deleted text struck through and inserted text underlined in the DOCX', () => {
     const xml = strFromU8(unzipSync(readFileSync(join(out, 'jamforelse.docx')))['word/document.xml']!);
     expect(xml).toMatch(/<w:strike\/><\/w:rPr><w:t[^>]*>i regel på förbundets kansli\.<\/w:t>/);
