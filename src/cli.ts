@@ -57,6 +57,32 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
+/** A combination of options that commander cannot rule out by itself. */
+class UsageError extends UserError {}
+
+interface CompareCliOptions {
+  content: string;
+  from?: string;
+  to?: string;
+  fromContent?: string;
+  toContent?: string;
+  out: string;
+  format?: Format;
+}
+
+/** --from REV or --from-content DIR; --to REV, --to-content DIR, or the content folder as it is. */
+function compareSources(opts: CompareCliOptions) {
+  if ((opts.from === undefined) === (opts.fromContent === undefined)) {
+    throw new UsageError('compare needs exactly one of --from REV (a git revision of the content folder) and --from-content DIR');
+  }
+  if (opts.to !== undefined && opts.toContent !== undefined) throw new UsageError('give --to REV or --to-content DIR, not both');
+  const content = resolve(opts.content);
+  const from = opts.from !== undefined ? { kind: 'git' as const, dir: content, rev: opts.from } : { kind: 'folder' as const, dir: resolve(opts.fromContent!) };
+  const to =
+    opts.to !== undefined ? { kind: 'git' as const, dir: content, rev: opts.to } : { kind: 'folder' as const, dir: opts.toContent !== undefined ? resolve(opts.toContent) : content };
+  return { from, to };
+}
+
 const program = new Command()
   .name('kansli')
   .description('Builds the statutes and decision papers of Swedish public bodies from YAML, as DOCX and PDF.')
@@ -251,6 +277,32 @@ program
     await rebuild();
     for (const dir of [resolve(opts.content), TEMPLATE_DIR]) watchFiles(dir, { recursive: true }, changed);
     stderr(`kansli watch: watching ${relative(process.cwd(), resolve(opts.content)) || '.'} and the templates; Ctrl-C to stop`);
+  });
+
+program
+  .command('compare')
+  .description('compare two versions of the charter: a comparison document and one amendment proposal per member')
+  .option('--content <dir>', 'content folder: its git history gives --from/--to, and it is the proposed version when --to is not given', 'content')
+  .option('--from <rev>', 'current version: the content folder at this git revision')
+  .option('--to <rev>', 'proposed version: the content folder at this git revision')
+  .option('--from-content <dir>', 'current version: this content folder')
+  .option('--to-content <dir>', 'proposed version: this content folder')
+  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'jamforelse')
+  .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
+  .action(async (opts: CompareCliOptions) => {
+    const { compareVersions } = await import('./compare/run.js');
+    try {
+      const result = await compareVersions({
+        ...compareSources(opts),
+        outDir: resolve(opts.out),
+        ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
+      });
+      const { from, to, summary: sentence } = result.comparison;
+      stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${sentence ?? 'no changes'}`);
+      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${opts.out}`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program

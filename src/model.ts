@@ -17,6 +17,13 @@ export type Inline =
   | { readonly type: 'text'; readonly value: string }
   | { readonly type: 'emphasis'; readonly children: readonly Inline[] }
   | { readonly type: 'strong'; readonly children: readonly Inline[] }
+  /**
+   * Text a proposal adds or removes, as in a comparison of two wordings: inserted text is
+   * underlined and deleted text struck through, the convention of Swedish amendment tables.
+   * Both stay part of the text a reader copies: a deletion is shown, not hidden.
+   */
+  | { readonly type: 'inserted'; readonly children: readonly Inline[] }
+  | { readonly type: 'deleted'; readonly children: readonly Inline[] }
   | { readonly type: 'break' };
 
 export type HeadingLevel = 1 | 2 | 3;
@@ -136,6 +143,8 @@ export function inlineText(children: readonly Inline[]): string {
           return '\n';
         case 'emphasis':
         case 'strong':
+        case 'inserted':
+        case 'deleted':
           return inlineText(node.children);
       }
     })

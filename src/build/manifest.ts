@@ -34,6 +34,8 @@ export interface Manifest {
   readonly timestamp: string;
   /** The charter version the documents were built from: every adopting member gets this one. */
   readonly charter: { readonly version: string; readonly label: string | null };
+  /** Written by `kansli compare`: the two charter versions compared (`charter` is the proposed one). */
+  readonly comparison?: { readonly from: { readonly version: string; readonly label: string | null }; readonly to: { readonly version: string; readonly label: string | null } };
   readonly files: readonly ManifestEntry[];
   readonly units: Readonly<Record<string, UnitRecord>>;
   /** Sets of view paths read by templates, by hash. */

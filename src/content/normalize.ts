@@ -51,7 +51,8 @@ function charterBlock(b: unknown): CharterBlock {
   return { kind: 'insert', what: r.insert };
 }
 
-function charter(c: Raw): Charter {
+function charter(c: Raw, formed: string): Charter {
+  const entry = c.entry_into_force as Raw | undefined;
   return {
     title: c.title,
     version: { label: c.version?.label, adopted: c.version?.adopted },
@@ -59,6 +60,9 @@ function charter(c: Raw): Charter {
     facts: new Map(Object.entries(c.facts ?? {}).map(([k, v]) => [k, fact<string | number>(v)])),
     preamble: c.preamble ?? [],
     articles: (c.articles as Raw[]).map((a): Article => ({ id: a.id, heading: a.heading, body: a.body.map(charterBlock) })),
+    // Without a date of its own, the charter takes effect the day the association is formed.
+    entryIntoForce: entry ? { date: fact<string>(entry.date ?? { value: formed, source: 'parties.yaml: new_association.formed' }), text: entry.text } : null,
+    transitional: c.transitional ?? [],
     costShares: (c.cost_shares as Raw[]).map(
       (s): CostShare => ({ label: s.label, members: s.members, percent: s.percent, split: s.split === undefined ? null : fact<string>(s.split) }),
     ),
@@ -92,7 +96,7 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
       event: m.event,
     })),
     principles: principles(data.principles as Raw),
-    charter: charter(data.charter as Raw),
+    charter: charter(data.charter as Raw, parties.new_association.formed),
     issuer: documents.issuer,
     senders: { onBehalfOf: documents.senders.on_behalf_of, names: documents.senders.names },
     documents: (documents.documents as Raw[]).map(

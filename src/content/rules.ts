@@ -140,10 +140,21 @@ const milestonesInOrder: Rule = rule(['timeline', 'parties'], (ctx) => {
   }
 });
 
+/**
+ * Facts every charter text may use without defining them: the association's name, the day it is
+ * formed, and the day the charter takes effect.
+ */
+export const BUILTIN_FACTS = ['name', 'formed', 'entry_into_force'] as const;
+
 const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
   const charter = ctx.data.charter;
   const articleIds = new Set<string>(charter.articles.map((a: Raw) => a.id));
-  const factKeys = new Set<string>(['name', 'formed', ...Object.keys(charter.facts ?? {})]);
+  const factKeys = new Set<string>([...BUILTIN_FACTS, ...Object.keys(charter.facts ?? {})]);
+  for (const key of BUILTIN_FACTS) {
+    if (charter.facts && key in charter.facts) {
+      ctx.report('error', 'charter', ['facts', key], `fact "${key}" is given by kansli itself (${BUILTIN_FACTS.join(', ')}); choose another key`, 'key');
+    }
+  }
   const checkText = (text: string, path: Path): void => {
     for (const match of text.matchAll(/§\{([^}]*)\}/g)) {
       if (!articleIds.has(match[1]!)) {
@@ -166,6 +177,8 @@ const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
     });
   });
   (charter.preamble ?? []).forEach((t: string, i: number) => checkText(t, ['preamble', i]));
+  (charter.entry_into_force?.text ?? []).forEach((t: string, i: number) => checkText(t, ['entry_into_force', 'text', i]));
+  (charter.transitional ?? []).forEach((t: string, i: number) => checkText(t, ['transitional', i]));
   if (charter.association !== ctx.data.parties.new_association.id) {
     ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the new association in parties.yaml ("${ctx.data.parties.new_association.id}")`);
   }

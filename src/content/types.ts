@@ -82,6 +82,13 @@ export interface CostShare {
   readonly split: Fact<string> | null;
 }
 
+/** When the charter takes effect: printed after the articles, as in a Swedish statute. */
+export interface EntryIntoForce {
+  /** The day it takes effect; the association's formation day unless the charter says otherwise. */
+  readonly date: Fact<string>;
+  readonly text: readonly string[];
+}
+
 export interface Charter {
   readonly title: string;
   readonly version: { readonly label?: string; readonly adopted?: string };
@@ -89,6 +96,9 @@ export interface Charter {
   readonly facts: ReadonlyMap<string, Fact<string | number>>;
   readonly preamble: readonly string[];
   readonly articles: readonly Article[];
+  readonly entryIntoForce: EntryIntoForce | null;
+  /** Transitional provisions (övergångsbestämmelser), one paragraph each. */
+  readonly transitional: readonly string[];
   readonly costShares: readonly CostShare[];
   readonly board: { readonly membersPerParty: Fact<number>; readonly deputiesPerParty: Fact<number> };
 }

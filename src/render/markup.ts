@@ -13,6 +13,8 @@
  *   signatures > signature       signature blocks: attributes party, name, title,
  *                                and place, date, method once signed
  *   em strong br        inline
+ *   ins del             inline: inserted (underlined) and deleted (struck through) text, for
+ *                       comparisons of two wordings
  */
 import { parseFragment } from 'parse5';
 import type { DefaultTreeAdapterMap } from 'parse5';
@@ -40,6 +42,14 @@ export class MarkupError extends Error {
   }
 }
 
+/** Inline elements that mark a run of text, and the model node each becomes. */
+const INLINE_MARKS: Readonly<Record<string, 'emphasis' | 'strong' | 'inserted' | 'deleted'>> = {
+  em: 'emphasis',
+  strong: 'strong',
+  ins: 'inserted',
+  del: 'deleted',
+};
+
 /** HTML whitespace, deliberately not \s: a non-breaking space is content, not layout. */
 const HTML_SPACE = /[ \t\n\r\f]+/g;
 
@@ -56,21 +66,22 @@ export function parseMarkup(markup: string, template: string): Block[] {
   const isBlank = (node: Node): boolean => node.nodeName === '#comment' || (node.nodeName === '#text' && (node as { value: string }).value.replace(HTML_SPACE, '') === '');
   const attr = (el: Element, name: string): string | undefined => el.attrs.find((a) => a.name === name)?.value;
 
-  const inlines = (nodes: readonly Node[]): Inline[] => {
+  /** A block's inline content; `nested` for the content of a mark, trimmed with its block, not alone. */
+  const inlines = (nodes: readonly Node[], nested = false): Inline[] => {
     const out: Inline[] = [];
     for (const node of nodes) {
       if (node.nodeName === '#comment') continue;
       if (node.nodeName === '#text') {
         out.push({ type: 'text', value: (node as { value: string }).value.replace(HTML_SPACE, ' ') });
-      } else if (isElement(node) && (node.tagName === 'em' || node.tagName === 'strong')) {
-        out.push({ type: node.tagName === 'em' ? 'emphasis' : 'strong', children: inlines(node.childNodes) });
+      } else if (isElement(node) && node.tagName in INLINE_MARKS) {
+        out.push({ type: INLINE_MARKS[node.tagName]!, children: inlines(node.childNodes, true) });
       } else if (isElement(node) && node.tagName === 'br') {
         out.push({ type: 'break' });
       } else {
-        fail(node, `<${node.nodeName}> is not allowed inside text; allowed: em, strong, br`);
+        fail(node, `<${node.nodeName}> is not allowed inside text; allowed: ${Object.keys(INLINE_MARKS).join(', ')}, br`);
       }
     }
-    return trimInlines(out);
+    return nested ? out.filter((n) => n.type !== 'text' || n.value !== '') : trimInlines(out);
   };
 
   const list = (el: Element, depth: number): List => {
@@ -176,13 +187,19 @@ export function parseMarkup(markup: string, template: string): Block[] {
   return blocks;
 }
 
-/** Drop leading and trailing spaces of a block's text, keeping inner ones. */
-function trimInlines(nodes: Inline[]): Inline[] {
+/**
+ * Drop leading and trailing spaces of a block's text, keeping inner ones. The space before a
+ * mark belongs to the text ("ord <del>gammal</del>"), so marks are trimmed only at the block's
+ * ends, reaching into the first and last mark for the first and last character.
+ */
+function trimInlines(nodes: readonly Inline[], side: 'both' | 'start' | 'end' = 'both'): Inline[] {
   const out = nodes.filter((n) => n.type !== 'text' || n.value !== '');
-  const first = out[0];
-  if (first?.type === 'text') out[0] = { type: 'text', value: first.value.replace(/^ +/, '') };
-  const lastIndex = out.length - 1;
-  const last = out[lastIndex];
-  if (last?.type === 'text') out[lastIndex] = { type: 'text', value: last.value.replace(/ +$/, '') };
-  return out.filter((n) => n.type !== 'text' || n.value !== '');
+  const trim = (i: number, pattern: RegExp, end: 'start' | 'end'): void => {
+    const node = out[i];
+    if (node?.type === 'text') out[i] = { type: 'text', value: node.value.replace(pattern, '') };
+    else if (node && 'children' in node) out[i] = { ...node, children: trimInlines(node.children, end) };
+  };
+  if (side !== 'end') trim(0, /^ +/, 'start');
+  if (side !== 'start') trim(out.length - 1, / +$/, 'end');
+  return out.filter((n) => (n.type !== 'text' || n.value !== '') && (!('children' in n) || n.children.length > 0));
 }

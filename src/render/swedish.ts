@@ -114,9 +114,20 @@ export function joinList(items: readonly string[], conjunction: 'och' | 'eller' 
   return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
 }
 
-/** "3, 7 och 14 §§": the customary way to name several articles of a statute. */
-export function articleList(numbers: readonly number[]): string {
-  const sorted = [...numbers].sort((a, b) => a - b);
+/**
+ * "3, 7 och 14 §§": the customary way to name several articles of a statute. With `ranges`,
+ * three or more consecutive numbers are written as a range, as statutes do: "1–4, 7 och 9 §§".
+ */
+export function articleList(numbers: readonly number[], ranges = false): string {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
   if (sorted.length === 1) return `${sorted[0]}${NBSP}§`;
-  return `${joinList(sorted.map(String))}${NBSP}§§`;
+  const items: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (ranges && j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    if (j - i >= 2) items.push(`${sorted[i]}${EN_DASH}${sorted[j]}`);
+    else for (let k = i; k <= j; k++) items.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return items.length === 1 ? `${items[0]}${NBSP}§§` : `${joinList(items)}${NBSP}§§`;
 }

@@ -31,7 +31,10 @@ interface Annotated {
 
 export interface TemplateSet {
   readonly dir: string;
-  /** Renders one document's markup and parses it into model blocks. */
+  /**
+   * Renders one document's markup and parses it into model blocks. Build documents get a View;
+   * the comparison documents (src/compare) get a View with a comparison added.
+   */
   render(name: string, view: View): Block[];
 }
 
@@ -189,6 +192,18 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('deadline', (...args: unknown[]) => {
     const m = milestone('deadline', args);
     return sv.deadline(m.until ?? m.date);
+  });
+  /**
+   * A charter article by id, as its number: "15 §". Documents refer to the charter the way the
+   * charter refers to itself, so moving an article renumbers every reference to it.
+   */
+  hb.registerHelper('article', (...args: unknown[]) => {
+    const options = args[args.length - 1] as HelperOptions;
+    const id = args.length === 2 ? args[0] : undefined;
+    const articles = (options.data?.root as View | undefined)?.charter?.articles ?? [];
+    const found = articles.find((a) => a.id === id);
+    if (!found) throw helperError(options, `article: no charter article with id "${String(id)}" in charter.yaml (known: ${articles.map((a) => a.id).join(', ')})`);
+    return sv.articleList([found.number]);
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('gt', (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b);

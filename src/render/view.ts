@@ -47,6 +47,13 @@ export interface CharterView {
   readonly adopted: string | null;
   readonly preamble: readonly string[];
   readonly articles: readonly { readonly id: string; readonly number: number; readonly heading: string; readonly blocks: readonly CharterBlockView[] }[];
+  /** The day the charter takes effect; null when the charter has no entry into force. */
+  readonly entryIntoForce: FactView | null;
+  /**
+   * Entry into force and transitional provisions, printed after the articles under one heading.
+   * Several provisions are numbered 1, 2, 3 as in a Swedish statute; a single one is not.
+   */
+  readonly finalProvisions: { readonly heading: string; readonly numbered: boolean; readonly provisions: readonly string[] } | null;
   readonly costShares: readonly { readonly label: string; readonly percent: number; readonly members: string; readonly split: FactView | null }[];
   readonly board: { readonly membersPerParty: FactView; readonly deputiesPerParty: FactView };
 }
@@ -127,6 +134,8 @@ export function charterHash(charter: Charter, content: Content): string {
     facts: [...charter.facts.entries()],
     preamble: charter.preamble,
     articles: charter.articles,
+    entryIntoForce: charter.entryIntoForce,
+    transitional: charter.transitional,
     costShares: charter.costShares,
     board: charter.board,
   });
@@ -152,6 +161,7 @@ function charterView(content: Content): CharterView {
   const facts = (key: string): string => {
     if (key === 'name') return content.newAssociation.name;
     if (key === 'formed') return longDate(content.newAssociation.formed);
+    if (key === 'entry_into_force') return charter.entryIntoForce?.date.known ? longDate(charter.entryIntoForce.date.value) : '[uppgift saknas]';
     const f = charter.facts.get(key);
     return f ? factText(f) : '[uppgift saknas]';
   };
@@ -173,6 +183,8 @@ function charterView(content: Content): CharterView {
         insert: b.kind === 'insert' ? b.what : null,
       })),
     })),
+    entryIntoForce: charter.entryIntoForce ? factView(charter.entryIntoForce.date) : null,
+    finalProvisions: finalProvisions(charter, text),
     costShares: charter.costShares.map((s) => ({
       label: s.label,
       percent: s.percent,
@@ -181,6 +193,18 @@ function charterView(content: Content): CharterView {
     })),
     board: { membersPerParty: factView(charter.board.membersPerParty), deputiesPerParty: factView(charter.board.deputiesPerParty) },
   };
+}
+
+/** The heading Swedish statutes print over what follows the articles, by what there is. */
+export function finalProvisionsHeading(hasEntryIntoForce: boolean, hasTransitional: boolean): string {
+  if (hasEntryIntoForce && hasTransitional) return 'Ikraftträdande- och övergångsbestämmelser';
+  return hasTransitional ? 'Övergångsbestämmelser' : 'Ikraftträdande';
+}
+
+function finalProvisions(charter: Charter, text: (t: string) => string): CharterView['finalProvisions'] {
+  const provisions = [...(charter.entryIntoForce?.text ?? []), ...charter.transitional].map(text);
+  if (provisions.length === 0) return null;
+  return { heading: finalProvisionsHeading(charter.entryIntoForce !== null, charter.transitional.length > 0), numbered: provisions.length > 1, provisions };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   TableRow,
   TabStopType,
   TextRun,
+  UnderlineType,
   WidthType,
   type ILevelsOptions,
   type IParagraphStyleOptions,
@@ -37,13 +38,38 @@ const MARGIN = { top: 1640, bottom: 1560, left: 1440, right: 1440, header: 708, 
 const CONTENT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 const LANGUAGE = 'sv-SE';
 
-function runsOf(children: readonly Inline[], bold = false, italics = false): TextRun[] {
+interface Marks {
+  readonly bold?: boolean;
+  readonly italics?: boolean;
+  /** Inserted text of a comparison: underlined. */
+  readonly underline?: boolean;
+  /** Deleted text of a comparison: struck through. */
+  readonly strike?: boolean;
+}
+
+function runsOf(children: readonly Inline[], marks: Marks = {}): TextRun[] {
+  // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
+  const formatting = {
+    ...(marks.bold ? { bold: true } : {}),
+    ...(marks.italics ? { italics: true } : {}),
+    ...(marks.underline ? { underline: { type: UnderlineType.SINGLE } } : {}),
+    ...(marks.strike ? { strike: true } : {}),
+  };
   const out: TextRun[] = [];
   for (const node of children) {
-    // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
-    if (node.type === 'text') out.push(new TextRun({ text: node.value, ...(bold ? { bold } : {}), ...(italics ? { italics } : {}) }));
+    if (node.type === 'text') out.push(new TextRun({ text: node.value, ...formatting }));
     else if (node.type === 'break') out.push(new TextRun({ break: 1 }));
-    else out.push(...runsOf(node.children, bold || node.type === 'strong', italics || node.type === 'emphasis'));
+    else {
+      out.push(
+        ...runsOf(node.children, {
+          ...marks,
+          ...(node.type === 'strong' ? { bold: true } : {}),
+          ...(node.type === 'emphasis' ? { italics: true } : {}),
+          ...(node.type === 'inserted' ? { underline: true } : {}),
+          ...(node.type === 'deleted' ? { strike: true } : {}),
+        }),
+      );
+    }
   }
   return out;
 }
@@ -125,7 +151,7 @@ class Builder {
 
   private paragraph(p: Paragraph): DocxParagraph {
     const style = p.style === 'decision' ? 'Decision' : p.style === 'note' ? 'Note' : 'Normal';
-    return new DocxParagraph({ style, children: runsOf(p.children, p.style === 'decision') });
+    return new DocxParagraph({ style, children: runsOf(p.children, { bold: p.style === 'decision' }) });
   }
 
   private list(list: List, level: number, instance: number): void {
@@ -153,7 +179,7 @@ class Builder {
             new DocxTableCell({
               width: { size: widths[i]!, type: WidthType.DXA },
               margins: { top: 60, bottom: 60, left: 80, right: 80 },
-              children: [new DocxParagraph({ style: header ? 'TableHeading' : 'TableText', children: runsOf(cell.children, header) })],
+              children: [new DocxParagraph({ style: header ? 'TableHeading' : 'TableText', children: runsOf(cell.children, { bold: header }) })],
             }),
         ),
       });

@@ -54,14 +54,50 @@ function runFont(base: 'text' | 'heading', bold: boolean, italic: boolean): Font
 interface Run {
   readonly text: string;
   readonly font: FontName;
+  /** Inserted text of a comparison. */
+  readonly underline: boolean;
+  /** Deleted text of a comparison. */
+  readonly strike: boolean;
 }
 
-function runs(children: readonly Inline[], base: 'text' | 'heading', bold = false, italic = false): Run[] {
+interface Marks {
+  readonly bold: boolean;
+  readonly italic: boolean;
+  readonly underline: boolean;
+  readonly strike: boolean;
+}
+
+const PLAIN: Marks = { bold: false, italic: false, underline: false, strike: false };
+
+function runs(children: readonly Inline[], base: 'text' | 'heading', marks: Marks = PLAIN): Run[] {
   const out: Run[] = [];
+  const run = (text: string): Run => ({ text, font: runFont(base, marks.bold, marks.italic), underline: marks.underline, strike: marks.strike });
   for (const node of children) {
-    if (node.type === 'text') out.push({ text: node.value, font: runFont(base, bold, italic) });
-    else if (node.type === 'break') out.push({ text: '\n', font: runFont(base, bold, italic) });
-    else out.push(...runs(node.children, base, bold || node.type === 'strong', italic || node.type === 'emphasis'));
+    if (node.type === 'text') out.push(run(node.value));
+    else if (node.type === 'break') out.push(run('\n'));
+    else {
+      out.push(
+        ...runs(node.children, base, {
+          bold: marks.bold || node.type === 'strong',
+          italic: marks.italic || node.type === 'emphasis',
+          underline: marks.underline || node.type === 'inserted',
+          strike: marks.strike || node.type === 'deleted',
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs split at line breaks. pdfkit's continued text loses its place after a line break inside
+ * a run, so each line is written as a flow of its own; an empty line is a blank line.
+ */
+function lines(rs: readonly Run[]): Run[][] {
+  const out: Run[][] = [[]];
+  for (const r of rs) {
+    if (r.text === '\n') out.push([]);
+    else out[out.length - 1]!.push(r);
   }
   return out;
 }
@@ -250,22 +286,34 @@ class Layout {
     return this.pdf.heightOfString(rs.map((r) => r.text).join(''), { width, lineGap: LINE_GAP });
   }
 
-  /** Writes runs of mixed fonts as one flowing text; pdfkit wraps across them. */
-  private writeRuns(rs: readonly Run[], x: number, width: number, size: number, color: string): void {
+  /**
+   * Writes runs of mixed fonts as one flowing text; pdfkit wraps across them. Underline and
+   * strike are given on every run, as pdfkit carries text options over from one continued run
+   * to the next.
+   */
+  private writeRuns(rs: readonly Run[], x: number, width: number, size: number, color: string, y: number = this.y, lineGap: number = LINE_GAP): void {
     if (rs.length === 0) return;
     this.pdf.fillColor(color);
-    rs.forEach((r, i) => {
-      this.font(r.font).fontSize(size);
-      const options = { width, lineGap: LINE_GAP, continued: i < rs.length - 1 };
-      if (i === 0) this.pdf.text(r.text, x, this.y, options);
-      else this.pdf.text(r.text, options);
+    lines(rs).forEach((line, n) => {
+      const top = n === 0 ? y : this.y;
+      if (line.length === 0) {
+        this.font(rs[0]!.font).fontSize(size);
+        this.pdf.y = top + this.pdf.currentLineHeight(true) + lineGap;
+        return;
+      }
+      line.forEach((r, i) => {
+        this.font(r.font).fontSize(size);
+        const options = { width, lineGap, continued: i < line.length - 1, underline: r.underline, strike: r.strike };
+        if (i === 0) this.pdf.text(r.text, x, top, options);
+        else this.pdf.text(r.text, options);
+      });
     });
   }
 
   private paragraph(p: Paragraph, parent: Struct): void {
     const decision = p.style === 'decision';
     const note = p.style === 'note';
-    const rs = runs(p.children, 'text', decision);
+    const rs = runs(p.children, 'text', { ...PLAIN, bold: decision });
     const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
     const height = this.textHeight(rs, CONTENT_WIDTH, size);
@@ -314,7 +362,9 @@ class Layout {
     const rowHeight = (row: Table['body'][number], bold: boolean): number =>
       Math.max(
         ...row.map((cell, i) => {
-          this.font(bold ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1);
+          // Measured in the widest face the cell uses, so a bold line never runs into the next row.
+          const face = bold ? 'sansBold' : runs(cell.children, 'text').some((r) => r.font === 'serifBold') ? 'serifBold' : 'serif';
+          this.font(face).fontSize(TEXT_SIZE - 1);
           return this.pdf.heightOfString(inlineText(cell.children), { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
         }),
       ) + 2 * CELL_PAD;
@@ -329,8 +379,8 @@ class Layout {
         const cellX = x;
         tr.add(
           this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
-            this.font(header ? 'sansBold' : 'serif').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
-            this.pdf.text(inlineText(cell.children), cellX + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+            // Runs, not plain text: cells keep their emphasis and a comparison's inserted and deleted text.
+            this.writeRuns(runs(cell.children, header ? 'heading' : 'text'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
           }),
         );
         x += widths[i]!;

@@ -1,0 +1,152 @@
+/**
+ * The library API behind `kansli compare`: two charter versions → a comparison document and one
+ * amendment proposal per current member, each as PDF and DOCX, written all or nothing like a
+ * build (src/build/output.ts).
+ */
+import type { Content, Member } from '../content/types.js';
+import { buildTimestamp, GENERATOR } from '../build/build.js';
+import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../build/manifest.js';
+import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../build/output.js';
+import { FORMATS, type Format } from '../build/plan.js';
+import type { Document, DocumentMeta } from '../model.js';
+import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
+import { sharedView, type View } from '../render/view.js';
+import { writeDocx } from '../write/docx.js';
+import { loadFonts } from '../write/fonts.js';
+import { writePdf } from '../write/pdf.js';
+import { compare, type Comparison, type Entry, type Row } from './compare.js';
+import { loadSource, type Source } from './sources.js';
+import { charterText } from './text.js';
+
+/** Where the comparison goes: beside output/, which every full build replaces as a whole. */
+export const DEFAULT_COMPARE_OUT = 'jamforelse';
+export const COMPARISON_TEMPLATE = 'jamforelse';
+export const PROPOSAL_TEMPLATE = 'andringsbeslut';
+export const PROPOSAL_FOLDER = 'andringsbeslut';
+
+export interface CompareOptions {
+  readonly from: Source;
+  readonly to: Source;
+  readonly outDir: string;
+  readonly templatesDir?: string;
+  readonly formats?: readonly Format[];
+  readonly timestamp?: Date;
+}
+
+export interface CompareResult {
+  readonly comparison: Comparison;
+  readonly manifest: Manifest;
+  readonly written: readonly ManifestEntry[];
+}
+
+/** What the comparison templates see besides the usual view: only the parts that changed. */
+export interface ComparisonView {
+  readonly title: string;
+  readonly from: { readonly hash: string; readonly label: string | null };
+  readonly to: { readonly hash: string; readonly label: string | null };
+  readonly summary: string | null;
+  readonly unchanged: string | null;
+  readonly renumbered: string | null;
+  readonly changes: readonly { readonly label: string; readonly rows: readonly Row[] }[];
+}
+
+export function comparisonView(c: Comparison): ComparisonView {
+  const changed = (e: Entry): boolean => e.status !== 'unchanged';
+  return {
+    title: c.to.title,
+    from: { hash: c.from.hash, label: c.from.label },
+    to: { hash: c.to.hash, label: c.to.label },
+    summary: c.summary,
+    unchanged: c.unchanged,
+    renumbered: c.renumbered,
+    changes: c.entries.filter(changed).map((e) => ({ label: e.label, rows: e.rows })),
+  };
+}
+
+function meta(content: Content, title: string, subject: string, member: Member | null, timestamp: Date): DocumentMeta {
+  return {
+    title: member ? `${title} – ${member.name}` : title,
+    author: content.issuer,
+    subject,
+    keywords: [content.newAssociation.name, content.county, ...(member ? [member.name] : [])],
+    language: 'sv-SE',
+    dnr: null,
+    date: null,
+    timestamp,
+  };
+}
+
+export async function compareVersions(options: CompareOptions): Promise<CompareResult> {
+  const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
+  const timestamp = options.timestamp ?? buildTimestamp();
+  const formats = options.formats ?? FORMATS;
+  assertReplaceable(options.outDir);
+  const names = templateNames(templatesDir);
+  const before = loadSource(options.from, names);
+  const after = loadSource(options.to, names);
+  const templates = loadTemplates(templatesDir);
+  const comparison = compare(charterText(before, templates), charterText(after, templates));
+
+  // The current members decide on an amendment: the proposals go to the members of --from.
+  const shared = sharedView(before);
+  const cv = comparisonView(comparison);
+  const view = (id: string, title: string, subject: string, member: Member | null): View & { comparison: ComparisonView } => ({
+    ...shared,
+    document: { id, title, subject, date: null, dnr: null, signatures: [] },
+    member: member ? shared.members.find((m) => m.id === member.id)! : null,
+    comparison: cv,
+  });
+
+  const units: { stem: string; document: string; member: Member | null; model: Document }[] = [];
+  const title = `Jämförelse mellan nuvarande och föreslagen lydelse av ${comparison.to.title}`;
+  const subject = `Version ${comparison.from.hash} och version ${comparison.to.hash}`;
+  units.push({
+    stem: COMPARISON_TEMPLATE,
+    document: COMPARISON_TEMPLATE,
+    member: null,
+    model: { meta: meta(after, title, subject, null, timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
+  });
+  // Nothing to decide when nothing changed: then the comparison says so, and no proposals are made.
+  if (comparison.summary !== null) {
+    const proposalTitle = `Beslut om ändring av förbundsordningen för ${before.newAssociation.name}`;
+    const proposalSubject = `Förslag till beslut om ändring av ${comparison.to.title}`;
+    for (const member of before.members) {
+      units.push({
+        stem: `${PROPOSAL_FOLDER}/${member.id}`,
+        document: PROPOSAL_FOLDER,
+        member,
+        model: {
+          meta: meta(before, proposalTitle, proposalSubject, member, timestamp),
+          blocks: templates.render(PROPOSAL_TEMPLATE, view(PROPOSAL_FOLDER, proposalTitle, proposalSubject, member)),
+        },
+      });
+    }
+  }
+
+  const fonts = loadFonts();
+  const files: OutputFile[] = [];
+  const written: ManifestEntry[] = [];
+  for (const unit of units) {
+    for (const format of formats) {
+      const bytes = format === 'pdf' ? await writePdf(unit.model, fonts) : await writeDocx(unit.model);
+      const path = `${unit.stem}.${format}`;
+      files.push({ path, bytes });
+      // A comparison is made anew each time: its inputs are the two versions it compares.
+      written.push({ document: unit.document, party: unit.member?.id ?? null, format, path, sha256: sha256(bytes), bytes: bytes.length, inputs: `${comparison.from.hash}..${comparison.to.hash}` });
+    }
+  }
+  const version = (c: Comparison['from']): { version: string; label: string | null } => ({ version: c.hash, label: c.label });
+  const manifest: Manifest = {
+    generator: GENERATOR,
+    sources: null,
+    timestamp: timestamp.toISOString(),
+    charter: version(comparison.to),
+    comparison: { from: version(comparison.from), to: version(comparison.to) },
+    files: written,
+    units: {},
+    reads: {},
+  };
+  files.push({ path: MANIFEST, bytes: serializeManifest(manifest) });
+  commitOutput(options.outDir, files);
+  return { comparison, manifest, written };
+}
