@@ -103,16 +103,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const fresh = freshManifest(options.outDir, sources!);
     if (fresh) return { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true };
   }
-  // A cold or forced build renders everything: start the workers now, so they load fonts and
-  // compile templates while this thread validates the content.
-  const previousExists = existsSync(join(options.outDir, MANIFEST));
-  let pool: Pool | null = (options.force || !previousExists) && options.workers !== 0 ? startPool(templatesDir, options.workers ?? defaultWorkers()) : null;
+  let pool: Pool | null = null;
   try {
     return await buildWith(options, templatesDir, timestamp, sources, () => (pool ??= startPool(templatesDir, options.workers ?? defaultWorkers())));
   } finally {
-    await pool?.close();
+    await (pool as Pool | null)?.close();
   }
 }
+
+/**
+ * Below this many documents, rendering in the main thread wins: a worker's start-up and JIT
+ * warm-up cost about as much CPU as twenty documents (measured with npm run bench).
+ */
+export const WORKER_THRESHOLD = 48;
 
 async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, pool: () => Pool): Promise<BuildResult> {
   const { content, warnings } = check(options);
@@ -166,8 +169,8 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
     options.onProgress?.({ stem: p.stem, done, total, milliseconds: p.milliseconds });
   };
   try {
-    // One or two documents render faster here than a worker can start.
-    if (options.workers === 0 || stale.length <= 2) {
+    const threads = options.workers ?? (stale.length < WORKER_THRESHOLD ? 0 : defaultWorkers(stale.length));
+    if (threads === 0) {
       const { loadTemplates } = await import('../render/templates.js');
       const { loadFonts } = await import('../write/fonts.js');
       const { produce } = await import('./render.js');
