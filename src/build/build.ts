@@ -16,7 +16,7 @@ import { GENERATOR, sourcesDigest, upToDate as freshManifest } from './fresh.js'
 import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
 import { assertReplaceable, beginOutput, MANIFEST, type OutputTransaction } from './output.js';
 import { isPartial, plan, type Format, type PlanOptions, type Unit } from './plan.js';
-import { defaultWorkers, startPool, type Pool } from './pool.js';
+import { defaultWorkers, queueOf, startPool, type Pool } from './pool.js';
 import { documentMeta } from './meta.js';
 import type { Produced } from './render.js';
 import { UserError } from '../errors.js';
@@ -105,19 +105,25 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   let pool: Pool | null = null;
   try {
-    return await buildWith(options, templatesDir, timestamp, sources, () => (pool ??= startPool(templatesDir, options.workers ?? defaultWorkers())));
+    return await buildWith(options, templatesDir, timestamp, sources, (count) => (pool ??= startPool(templatesDir, count)));
   } finally {
     await (pool as Pool | null)?.close();
   }
 }
 
 /**
- * Below this many documents, rendering in the main thread wins: a worker's start-up and JIT
- * warm-up cost about as much CPU as twenty documents (measured with npm run bench).
+ * Where a build of `documents` documents renders. A worker's start-up and JIT warm-up cost
+ * about as much CPU as twenty documents, and on two cores a worker beside a rendering main
+ * thread was slower than either alone (measured with npm run bench): small builds render in the
+ * main thread, large ones on one worker per core while the main thread writes the files.
  */
 export const WORKER_THRESHOLD = 48;
 
-async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, pool: () => Pool): Promise<BuildResult> {
+export function threadPlan(documents: number): { workers: number; mainRenders: boolean } {
+  return documents < WORKER_THRESHOLD ? { workers: 0, mainRenders: true } : { workers: defaultWorkers(documents), mainRenders: false };
+}
+
+async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, startWorkers: (count: number) => Pool): Promise<BuildResult> {
   const { content, warnings } = check(options);
   const units = plan(content, options);
   const shared = sharedView(content);
@@ -169,18 +175,19 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
     options.onProgress?.({ stem: p.stem, done, total, milliseconds: p.milliseconds });
   };
   try {
-    const threads = options.workers ?? (stale.length < WORKER_THRESHOLD ? 0 : defaultWorkers(stale.length));
-    if (threads === 0) {
+    const planned = options.workers === undefined ? threadPlan(stale.length) : { workers: options.workers, mainRenders: options.workers === 0 };
+    const take = queueOf(stale);
+    let done = 0;
+    const finish = (p: Produced): void => onDone(p, ++done, stale.length);
+    const inMainThread = async (): Promise<void> => {
       const { loadTemplates } = await import('../render/templates.js');
       const { loadFonts } = await import('../write/fonts.js');
       const { produce } = await import('./render.js');
       const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
-      let done = 0;
-      for (const unit of stale) onDone(await produce(shop, unit), ++done, stale.length);
-    } else {
-      await pool().run(content, timestamp, stale, onDone);
-    }
-
+      for (let unit = take(); unit !== undefined; unit = take()) finish(await produce(shop, unit));
+    };
+    const pool = planned.workers === 0 ? null : startWorkers(planned.workers);
+    await Promise.all([pool?.run(content, timestamp, take, finish), planned.mainRenders ? inMainThread() : undefined]);
     const skipped: ManifestEntry[] = [];
     for (const unit of fresh) {
       const record = previous!.units[unit.stem]!;
@@ -206,6 +213,7 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
       timestamp: timestamp.toISOString(),
       charter: { version: charterHash(content.charter, content).slice(0, 12), label: content.charter.version.label ?? null },
       files: [...others, ...skipped, ...written],
+      rebuilt: written.map((f) => f.path),
       units: unitRecords,
       reads: readSets,
     };

@@ -37,6 +37,8 @@ export interface Manifest {
   /** Written by `kansli compare`: the two charter versions compared (`charter` is the proposed one). */
   readonly comparison?: { readonly from: { readonly version: string; readonly label: string | null }; readonly to: { readonly version: string; readonly label: string | null } };
   readonly files: readonly ManifestEntry[];
+  /** The paths the build that wrote this manifest rendered; every other file was carried over. */
+  readonly rebuilt?: readonly string[];
   readonly units: Readonly<Record<string, UnitRecord>>;
   /** Sets of view paths read by templates, by hash. */
   readonly reads: Readonly<Record<string, readonly string[]>>;
@@ -52,8 +54,9 @@ const byKey = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntri
 export function serializeManifest(manifest: Manifest): Uint8Array {
   const files = [...manifest.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const units = byKey(Object.entries(manifest.units));
+  const rebuilt = manifest.rebuilt ? [...manifest.rebuilt].sort() : undefined;
   const reads = byKey(Object.entries(manifest.reads));
-  return Buffer.from(JSON.stringify({ ...manifest, files, units, reads }, null, 2) + '\n', 'utf8');
+  return Buffer.from(JSON.stringify({ ...manifest, files, ...(rebuilt ? { rebuilt } : {}), units, reads }, null, 2) + '\n', 'utf8');
 }
 
 /** The manifest of an earlier build, or null when there is none (or it is not ours). */

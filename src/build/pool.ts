@@ -21,9 +21,17 @@ export function defaultWorkers(units = Infinity): number {
   return Math.max(1, Math.min(availableParallelism(), units));
 }
 
+/** Hands out the units of a build one at a time, to workers and the main thread alike. */
+export type Queue = () => Unit | undefined;
+
+export function queueOf(units: readonly Unit[]): Queue {
+  let next = 0;
+  return () => units[next++];
+}
+
 export interface Pool {
-  /** Renders the units; each result goes to `onDone` as it arrives and is not kept. */
-  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced, done: number, total: number) => void): Promise<void>;
+  /** Renders units taken from the queue until it is empty; each result goes to `onDone`. */
+  run(content: Content, timestamp: Date, take: Queue, onDone: (p: Produced) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,33 +46,36 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
     return worker;
   });
   return {
-    async run(content, timestamp, units, onDone) {
-      let next = 0;
-      let done = 0;
-      const active = workers.slice(0, Math.max(1, Math.min(workers.length, units.length)));
+    async run(content, timestamp, take, onDone) {
+      let id = 0;
       await Promise.all(
-        active.map(
+        workers.map(
           (worker) =>
             new Promise<void>((resolve, reject) => {
               worker.ref();
               worker.postMessage({ kind: 'content', content, timestamp } satisfies WorkerMessage);
+              // Two units in flight per worker: the main thread may be busy rendering when a
+              // result arrives, and the worker should not wait for it to hand out the next one.
+              let inFlight = 0;
               const send = (): void => {
-                if (next >= units.length) {
+                for (let unit = inFlight < 2 ? take() : undefined; unit !== undefined; unit = inFlight < 2 ? take() : undefined) {
+                  inFlight++;
+                  worker.postMessage({ kind: 'unit', id: id++, unit: unitRef(unit) } satisfies WorkerMessage);
+                }
+                if (inFlight === 0) {
                   worker.removeAllListeners('message');
                   worker.removeAllListeners('error');
-                  return resolve();
+                  resolve();
                 }
-                const id = next++;
-                worker.postMessage({ kind: 'unit', id, unit: unitRef(units[id]!) } satisfies WorkerMessage);
               };
               worker.on('message', (reply: WorkerReply) => {
                 if (!reply.ok) {
                   const problem = reply.error.problem as Problem | undefined;
                   return reject(problem ? new TemplateError(problem) : new Error(reply.error.message));
                 }
-                done++;
+                inFlight--;
                 try {
-                  onDone(reply.produced, done, units.length);
+                  onDone(reply.produced);
                 } catch (e) {
                   return reject(e);
                 }

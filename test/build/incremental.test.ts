@@ -53,6 +53,8 @@ describe('incremental builds', () => {
     expect(result.skipped).toHaveLength(48);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.files).toHaveLength(56);
+    // The manifest says which files this build made: exactly the eight above.
+    expect(manifest.rebuilt).toEqual(result.written.map((f) => f.path).sort());
     const koping = manifest.files.find((f) => f.path === 'beslut-delta-i-lansprocess/koping.pdf')!;
     expect(statSync(join(out, koping.path)).mtime.toISOString()).toBe('2020-01-01T00:00:00.000Z');
     expect(koping.inputs).toMatch(/^[0-9a-f]{64}$/);
