@@ -35,13 +35,13 @@ function problemsOf(e: unknown): Problem[] | null {
 }
 
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
-function report(e: unknown): void {
+function report(e: unknown, writes = true): void {
   const problems = problemsOf(e);
   if (problems) {
     // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
     const errors = problems.filter((p) => p.severity === 'error');
     printProblems(errors);
-    stderr(`kansli: ${summary(errors.length, problems.length - errors.length)}; nothing was written`);
+    stderr(`kansli: ${summary(errors.length, problems.length - errors.length)}${writes ? '; nothing was written' : ''}`);
   } else if (e instanceof UserError) {
     stderr(`kansli: ${e.message}`);
   } else {
@@ -52,8 +52,9 @@ function report(e: unknown): void {
   }
 }
 
-function fail(e: unknown): never {
-  report(e);
+/** Reports and exits 1; `writes` says whether the command would have written files. */
+function fail(e: unknown, writes = true): never {
+  report(e, writes);
   process.exit(1);
 }
 
@@ -111,7 +112,7 @@ program
         stderr(`kansli check: ${summary(errors, problems.length - errors)}`);
         process.exit(1);
       }
-      fail(e);
+      fail(e, false);
     }
   });
 
@@ -221,7 +222,7 @@ const buildCommand = program
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
   .option('--json', 'print a machine-readable report on stdout')
-  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default one per core').argParser((v) => {
+  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
     return v;
   }));
@@ -324,7 +325,7 @@ program
         process.exit(1);
       }
     } catch (e) {
-      fail(e);
+      fail(e, false);
     }
   });
 

@@ -65,7 +65,7 @@ describe('kansli build', () => {
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const r = kansli(['build', '--out', out, '--only', 'forbundsordning']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/not empty and has no manifest\.json/);
+    expect(r.stderr).toMatch(/not empty and was not made by kansli/);
     expect(readdirSync(out)).toEqual(['notes.txt']);
   });
 

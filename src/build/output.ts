@@ -3,7 +3,7 @@
  * only when every file is written does the staging folder take the output folder's place; a
  * failed build leaves the output folder exactly as it was.
  */
-import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -17,13 +17,24 @@ export interface OutputFile {
   readonly bytes: Uint8Array;
 }
 
-/** Refuses to replace a folder that kansli did not make: `--out .` must not wipe a project. */
+/**
+ * Refuses to replace a folder that kansli did not make: `--out .` or a web project's `public/`
+ * (which may well have a manifest.json of its own) must never be wiped. A folder is ours when
+ * its manifest.json says kansli wrote it.
+ */
 export function assertReplaceable(outDir: string): void {
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new OutputError(`${outDir} exists and is not a folder`);
   const entries = readdirSync(outDir);
-  if (entries.length > 0 && !entries.includes(MANIFEST)) {
-    throw new OutputError(`${outDir} is not empty and has no ${MANIFEST}: kansli replaces only folders it made itself; choose another --out`);
+  if (entries.length === 0) return;
+  let generator: unknown;
+  try {
+    generator = (JSON.parse(readFileSync(join(outDir, MANIFEST), 'utf8')) as { generator?: unknown }).generator;
+  } catch {
+    generator = undefined;
+  }
+  if (typeof generator !== 'string' || !generator.startsWith('kansli ')) {
+    throw new OutputError(`${outDir} is not empty and was not made by kansli (no ${MANIFEST} of kansli's): kansli replaces only folders it made itself; choose another --out`);
   }
 }
 

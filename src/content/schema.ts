@@ -53,11 +53,15 @@ function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] 
   const problems: Problem[] = [];
   const places = [...byPlace.keys()];
   for (const [place, errs] of byPlace) {
-    // An error here is noise if a more specific one exists below it (a oneOf branch that nearly matched).
+    // A error from inside a oneOf/anyOf branch is noise when a more specific one exists below it
+    // (the branch that nearly matched says what is wrong); errors outside branches always count,
+    // so an unknown key never hides a missing one beside it.
     const deeper = places.some((p) => p !== place && p.startsWith(place + '/'));
-    const umbrella = errs.every((e) => ['oneOf', 'anyOf', 'if'].includes(e.keyword));
-    if (deeper && errs.some((e) => ['oneOf', 'anyOf', 'type', 'required'].includes(e.keyword))) continue;
-    const chosen = umbrella ? errs : errs.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
+    const branchNoise = (e: ErrorObject): boolean => ['oneOf', 'anyOf', 'if'].includes(e.keyword) || /\/(oneOf|anyOf)\//.test(e.schemaPath);
+    const relevant = deeper ? errs.filter((e) => !branchNoise(e)) : errs;
+    if (relevant.length === 0) continue;
+    const umbrella = relevant.every((e) => ['oneOf', 'anyOf', 'if'].includes(e.keyword));
+    const chosen = umbrella ? relevant : relevant.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
     const messages = new Set(chosen.map((e) => sentence(e, parsed)));
     const prefer = chosen.some((e) => e.keyword === 'additionalProperties') ? 'key' : 'value';
     const position = locate(parsed.positions, place, prefer);

@@ -143,3 +143,13 @@ describe('all or nothing', () => {
     await expect(build({ contentDir: CONTENT, outDir: join(tempDir(), 'o'), party: 'gotland' })).rejects.toThrow(/--party gotland: no such member/);
   });
 });
+
+describe('the output folder', () => {
+  it('is not replaced when its manifest.json is not kansli\'s (a web project\'s public/ folder)', async () => {
+    const target = tempDir();
+    writeFileSync(join(target, 'manifest.json'), '{"name":"En webbapp"}');
+    writeFileSync(join(target, 'index.html'), '<p>hej</p>');
+    await expect(build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' })).rejects.toThrow(/was not made by kansli/);
+    expect(readFileSync(join(target, 'index.html'), 'utf8')).toBe('<p>hej</p>');
+  });
+});

@@ -152,7 +152,7 @@ describe('kansli compare usage', () => {
     mkdirSync(join(foreign, 'mine'));
     const r = kansli(['compare', '--from-content', BEFORE, '--to-content', AFTER, '--out', foreign]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/not empty and has no manifest\.json/);
+    expect(r.stderr).toMatch(/not empty and was not made by kansli/);
     expect(readdirSync(foreign)).toEqual(['mine']);
   });
 });

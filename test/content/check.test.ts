@@ -106,6 +106,14 @@ describe('injected faults', () => {
     expect(p.position.line).toBe(lineOf(join(dir, 'parties.yaml'), 'id: arboga'));
   });
 
+  it('reports an unknown key and the required key it replaced, together', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', '    name: Sala kommun', '    bogus: 1');
+    const problems = problemsOf(dir);
+    only(problems, /unknown key "bogus"/);
+    only(problems, /missing required key "name"/);
+  });
+
   it('reports duplicate ids and duplicate keys', () => {
     const dir = contentCopy();
     edit(dir, 'parties.yaml', 'id: sala', 'id: norberg');
