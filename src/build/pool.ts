@@ -40,7 +40,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
   const workers = Array.from({ length: count }, () => {
     // A larger young generation: rendering allocates many short-lived objects, and the default
     // makes the scavenger run so often that it costs more than the layout itself.
-    const worker = new Worker(WORKER, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const worker = new Worker(WORKER, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     // An idle worker must not keep the process alive if the build fails before using it.
     worker.unref();
     return worker;

@@ -249,7 +249,7 @@ class Layout {
     const line = TEXT_SIZE * 1.2 + LINE_GAP;
     switch (block.type) {
       case 'paragraph':
-        return Math.min(this.textHeight(runs(block.children, 'text'), CONTENT_WIDTH, TEXT_SIZE), line * 2);
+        return Math.min(this.textHeight(runs(block.children, 'text'), CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
       case 'list':
       case 'table':
         return line * 2 + CELL_PAD * 2;
@@ -280,10 +280,20 @@ class Layout {
     this.pdf.y += style.after;
   }
 
-  private textHeight(rs: readonly Run[], width: number, size: number): number {
-    // Measured in the regular face: emphasis changes widths too little to matter for page breaks.
+  /**
+   * The height a text will take, measured in the regular face (emphasis changes widths too little
+   * to matter for page breaks). Measuring is a full line-breaking pass, so a text that is surely
+   * taller than `atMost` is not measured: no glyph of the fonts is narrower than a fifth of an em,
+   * so a line holds at most width / (size / 5) characters, and the text has at least
+   * length / that many lines. The decisions taken on the height are the same either way.
+   */
+  private textHeight(rs: readonly Run[], width: number, size: number, atMost = Infinity): number {
+    const text = rs.map((r) => r.text).join('');
+    const lineHeight = size * 1.16 + LINE_GAP;
+    const surelyLines = Math.floor(text.length / Math.ceil(width / (size * 0.2)));
+    if (!text.includes('\n') && surelyLines * lineHeight > atMost) return surelyLines * lineHeight;
     this.font(rs[0]?.font ?? 'serif').fontSize(size);
-    return this.pdf.heightOfString(rs.map((r) => r.text).join(''), { width, lineGap: LINE_GAP });
+    return this.pdf.heightOfString(text, { width, lineGap: LINE_GAP });
   }
 
   /**
@@ -316,7 +326,7 @@ class Layout {
     const rs = runs(p.children, 'text', { ...PLAIN, bold: decision });
     const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
-    const height = this.textHeight(rs, CONTENT_WIDTH, size);
+    const height = this.textHeight(rs, CONTENT_WIDTH, size, 60);
     if (height < 60) this.ensure(height);
     parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
     this.pdf.y += PARAGRAPH_AFTER;
