@@ -1,12 +1,13 @@
 /**
  * The whole pipeline on the real content: what a secretary and a CI job see.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/build/build.js';
 import type { Manifest } from '../../src/build/manifest.js';
+import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, contentCopy, edit, has, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
 
 function filesUnder(dir: string): string[] {
@@ -152,4 +153,19 @@ describe('the output folder', () => {
     await expect(build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' })).rejects.toThrow(/was not made by kansli/);
     expect(readFileSync(join(target, 'index.html'), 'utf8')).toBe('<p>hej</p>');
   });
+});
+
+describe('a template that fails halfway through a build', () => {
+  it('leaves the output as it was and no staging folder behind', async () => {
+    const templates = join(tempDir(), 'templates');
+    cpSync(TEMPLATE_DIR, templates, { recursive: true });
+    // Fails for Sala only: the members before it are already written to staging by then.
+    writeFileSync(join(templates, 'deltagande.hbs'), readFileSync(join(templates, 'deltagande.hbs'), 'utf8') + '\n{{#if (eq member.id "sala")}}<p>{{saknas}}</p>{{/if}}\n');
+    const target = join(tempDir(), 'output');
+    await build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' });
+    const before = hashes(target);
+    await expect(build({ contentDir: CONTENT, outDir: target, templatesDir: templates, force: true })).rejects.toThrow(/"saknas" is not defined/);
+    expect(hashes(target)).toEqual(before);
+    expect(readdirSync(join(target, '..')).filter((f) => f.includes('kansli-staging'))).toEqual([]);
+  }, 60_000);
 });
