@@ -119,8 +119,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
  */
 export const WORKER_THRESHOLD = 48;
 
-export function threadPlan(documents: number): { workers: number; mainRenders: boolean } {
-  return documents < WORKER_THRESHOLD ? { workers: 0, mainRenders: true } : { workers: defaultWorkers(documents), mainRenders: false };
+export function threadPlan(documents: number): number {
+  return documents < WORKER_THRESHOLD ? 0 : defaultWorkers(documents);
 }
 
 async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, startWorkers: (count: number) => Pool): Promise<BuildResult> {
@@ -175,7 +175,8 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
     options.onProgress?.({ stem: p.stem, done, total, milliseconds: p.milliseconds });
   };
   try {
-    const planned = options.workers === undefined ? threadPlan(stale.length) : { workers: options.workers, mainRenders: options.workers === 0 };
+    // Either the main thread renders everything, or workers do while it writes the files.
+    const workers = options.workers ?? threadPlan(stale.length);
     const take = queueOf(stale);
     let done = 0;
     const finish = (p: Produced): void => onDone(p, ++done, stale.length);
@@ -186,8 +187,7 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
       const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
       for (let unit = take(); unit !== undefined; unit = take()) finish(await produce(shop, unit));
     };
-    const pool = planned.workers === 0 ? null : startWorkers(planned.workers);
-    await Promise.all([pool?.run(content, timestamp, take, finish), planned.mainRenders ? inMainThread() : undefined]);
+    await (workers === 0 ? inMainThread() : startWorkers(workers).run(content, timestamp, take, finish));
     const skipped: ManifestEntry[] = [];
     for (const unit of fresh) {
       const record = previous!.units[unit.stem]!;

@@ -1,7 +1,6 @@
 /**
  * Runs units on worker threads, one per core: rendering and writing are CPU-bound, and each
- * worker keeps its parsed fonts and compiled templates for every unit it is given. A pool can
- * be started before the content is validated, so that workers warm up meanwhile.
+ * worker keeps its parsed fonts and compiled templates for every unit it is given.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
