@@ -2,14 +2,19 @@
  * JSON Schema validation of each content file, with Ajv's findings turned into sentences that
  * point at the offending YAML node.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Problem } from './problems.js';
 import { locate, type ParsedYaml } from './yaml.js';
 
 /** The schemas ship as data files beside this module's source (src/content/schemas). */
 export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', import.meta.url));
+
+/** Where `npm run compile` puts the validators it compiled ahead of time (see precompile.ts). */
+export const PRECOMPILED = fileURLToPath(new URL('./validators.cjs', import.meta.url));
 
 import { CONTENT_FILES, type ContentFile } from './files.js';
 
@@ -18,20 +23,57 @@ export { CONTENT_FILES, type ContentFile };
 type Validators = Record<ContentFile, ValidateFunction>;
 let compiled: Validators | undefined;
 
-/** Compiled once per process: compiling is the expensive part of Ajv. */
+const AJV_OPTIONS: Options = { strict: true, allErrors: true, allowUnionTypes: true, verbose: true };
+
+export const schemaId = (file: ContentFile): string => `https://kansli.invalid/schemas/${file}.schema.json`;
+
+function schemaFiles(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((name) => name.endsWith('.schema.json'))
+    .sort();
+}
+
+/** Every schema and the options they are compiled with: precompiled validators must match it. */
+export function schemaDigest(): string {
+  const hash = createHash('sha256').update(JSON.stringify(AJV_OPTIONS));
+  for (const name of schemaFiles()) hash.update(`\n${name}\n`).update(readFileSync(SCHEMA_DIR + name));
+  return hash.digest('hex');
+}
+
+/** An Ajv instance holding every schema; `source` keeps the generated code, for precompile.ts. */
+export function schemaAjv(source = false): Ajv2020 {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, ...(source ? { code: { source: true } } : {}) });
+  for (const name of schemaFiles()) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
+  return ajv;
+}
+
+/**
+ * Compiling the schemas costs about 200 ms, most of a `kansli check`. So `npm run compile`
+ * compiles them ahead of time; they are used when they came from the schemas as they are now,
+ * and otherwise (a schema edited since, or tests running the TypeScript) compiled here.
+ */
 function validators(): Validators {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
-  for (const name of readdirSync(SCHEMA_DIR).sort()) {
-    if (name.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
-  }
+  compiled = precompiled() ?? compileNow();
+  return compiled;
+}
+
+/** The validators compiled ahead of time, or null if there are none or they are out of date. */
+export function precompiled(path = PRECOMPILED): Validators | null {
+  if (!existsSync(path)) return null;
+  const module = createRequire(import.meta.url)(path) as Partial<Validators> & { digest?: string };
+  if (module.digest !== schemaDigest() || !CONTENT_FILES.every((f) => typeof module[f] === 'function')) return null;
+  return module as Validators;
+}
+
+function compileNow(): Validators {
+  const ajv = schemaAjv();
   const get = (file: ContentFile): ValidateFunction => {
-    const v = ajv.getSchema(`https://kansli.invalid/schemas/${file}.schema.json`);
+    const v = ajv.getSchema(schemaId(file));
     if (!v) throw new Error(`schema for ${file}.yaml is missing from ${SCHEMA_DIR}`);
     return v;
   };
-  compiled = Object.fromEntries(CONTENT_FILES.map((f) => [f, get(f)])) as Validators;
-  return compiled;
+  return Object.fromEntries(CONTENT_FILES.map((f) => [f, get(f)])) as Validators;
 }
 
 export function validateSchema(file: ContentFile, parsed: ParsedYaml): Problem[] {

@@ -2,13 +2,14 @@
  * Validation as an author meets it: every mistake reported at once, each at its file:line:column,
  * in plain words.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/build/build.js';
 import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { luhnCheckDigit } from '../../src/content/rules.js';
-import { columnOf, contentCopy, CONTENT, edit, lineOf } from '../helpers.js';
+import { precompiled, schemaDigest } from '../../src/content/schema.js';
+import { columnOf, contentCopy, CONTENT, edit, kansli, lineOf, ROOT, tempDir } from '../helpers.js';
 
 function problemsOf(dir: string): Problem[] {
   try {
@@ -167,5 +168,32 @@ describe('hostile YAML', () => {
     edit(dir, 'parties.yaml', 'formed: "2024-01-01"', 'formed: 2024-01-01');
     const { content } = check({ contentDir: dir });
     expect(content.newAssociation.formed).toBe('2024-01-01');
+  });
+});
+
+describe('validators compiled ahead of time', () => {
+  it('report exactly what compiling the schemas now reports', () => {
+    // npm test compiles first; dist/cli.js then validates with dist/content/validators.cjs.
+    expect(existsSync(join(ROOT, 'dist', 'content', 'validators.cjs'))).toBe(true);
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', 'name:', 'nmae:');
+    edit(dir, 'charter.yaml', /^title:/m, 'titel:');
+    edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: 20211207');
+    const cli = kansli(['check', '--content', dir]);
+    expect(cli.status).toBe(1);
+    const now = problemsOf(dir);
+    expect(now.length).toBeGreaterThanOrEqual(4);
+    const printed = [...cli.stderr.matchAll(/^\S*?([a-z]+\.yaml):(\d+):(\d+): (.*)$/gm)].map((m) => m.slice(1).join(':'));
+    expect(printed).toEqual(now.map((p) => `${basename(p.file)}:${p.position.line}:${p.position.column}:${p.message}`));
+  });
+
+  it('are ignored when the schemas changed since they were compiled', () => {
+    const dir = tempDir();
+    const module = join(dir, 'validators.cjs');
+    const fake = 'const ok = () => true; for (const f of ["parties", "timeline", "principles", "charter", "documents"]) exports[f] = ok;';
+    writeFileSync(module, `${fake}\nexports.digest = "not the schemas' digest";\n`);
+    expect(precompiled(module)).toBeNull();
+    writeFileSync(join(dir, 'current.cjs'), `${fake}\nexports.digest = ${JSON.stringify(schemaDigest())};\n`);
+    expect(precompiled(join(dir, 'current.cjs'))).not.toBeNull();
   });
 });

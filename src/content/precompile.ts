@@ -1,0 +1,14 @@
+/**
+ * Compiles the content schemas to a module of validators ahead of time (Ajv's standalone code),
+ * so that `kansli check` and `kansli build` need not compile them on every run. Run by
+ * `npm run compile`, after tsc: `node dist/content/precompile.js`. schema.ts uses the module only
+ * while its digest matches the schemas.
+ */
+import { writeFileSync } from 'node:fs';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { CONTENT_FILES } from './files.js';
+import { PRECOMPILED, schemaAjv, schemaDigest, schemaId } from './schema.js';
+
+const ajv = schemaAjv(true);
+const code = standaloneCode.default(ajv, Object.fromEntries(CONTENT_FILES.map((f) => [f, schemaId(f)])));
+writeFileSync(PRECOMPILED, `${code}\nexports.digest = ${JSON.stringify(schemaDigest())};\n`);
