@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Problem } from './problems.js';
 import { locate, type ParsedYaml } from './yaml.js';
 
@@ -17,6 +17,8 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', im
 export const PRECOMPILED = fileURLToPath(new URL('./validators.cjs', import.meta.url));
 
 import { CONTENT_FILES, type ContentFile } from './files.js';
+
+const require = createRequire(import.meta.url);
 
 export { CONTENT_FILES, type ContentFile };
 
@@ -42,6 +44,8 @@ export function schemaDigest(): string {
 
 /** An Ajv instance holding every schema; `source` keeps the generated code, for precompile.ts. */
 export function schemaAjv(source = false): Ajv2020 {
+  // Loaded only when needed: a build with precompiled validators never loads the compiler.
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const ajv = new Ajv2020({ ...AJV_OPTIONS, ...(source ? { code: { source: true } } : {}) });
   for (const name of schemaFiles()) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
   return ajv;
@@ -61,7 +65,7 @@ function validators(): Validators {
 /** The validators compiled ahead of time, or null if there are none or they are out of date. */
 export function precompiled(path = PRECOMPILED): Validators | null {
   if (!existsSync(path)) return null;
-  const module = createRequire(import.meta.url)(path) as Partial<Validators> & { digest?: string };
+  const module = require(path) as Partial<Validators> & { digest?: string };
   if (module.digest !== schemaDigest() || !CONTENT_FILES.every((f) => typeof module[f] === 'function')) return null;
   return module as Validators;
 }

@@ -5,6 +5,12 @@ declare module 'fontkit' {
     readonly familyName: string;
     hasGlyphForCodePoint(codePoint: number): boolean;
     layout(text: string): unknown;
+    getGlyph(id: number, codePoints?: number[]): Glyph | null;
+  }
+  export interface Glyph {
+    readonly id: number;
+    /** Internal: the glyph's outline record, decoded from the glyf table (see fonts.ts). */
+    _decode(): unknown;
   }
   export function create(buffer: Uint8Array, postscriptName?: string): Font | { fonts: Font[] };
 }

@@ -110,6 +110,12 @@ function lines(rs: readonly Run[]): Run[][] {
  */
 const sharedLayouts = new Map<FontName, Record<string, unknown>>();
 
+/** The parts of pdfkit's embedded font object (not in its types) that the layout cache touches. */
+interface EmbeddedFont {
+  layoutCache?: Record<string, unknown>;
+  layoutRun(text: string, features?: unknown): { readonly advanceWidth: number };
+}
+
 /** XMP is XML, and pdfkit writes metadata values into it unescaped. */
 function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -202,11 +208,21 @@ class Layout {
   /** Selects a font, giving its pdfkit font object the process-wide layout cache. */
   private font(name: FontName): PDF {
     this.pdf.font(name);
-    const current = (this.pdf as unknown as { _font: { layoutCache?: Record<string, unknown> } })._font;
+    const current = (this.pdf as unknown as { _font: EmbeddedFont })._font;
     if (current.layoutCache !== undefined) {
       let shared = sharedLayouts.get(name);
       if (!shared) sharedLayouts.set(name, (shared = current.layoutCache));
-      current.layoutCache = shared;
+      if (current.layoutCache !== shared) {
+        current.layoutCache = shared;
+        // fontkit's GlyphRun sums its positions on every read of advanceWidth, and pdfkit reads
+        // it each time it measures a cached word: sum once, when the run is made. pdfkit never
+        // changes a run's positions after layoutRun has scaled them (it copies before adjusting).
+        const layoutRun = current.layoutRun.bind(current);
+        current.layoutRun = (text, features) => {
+          const run = layoutRun(text, features);
+          return Object.defineProperty(run, 'advanceWidth', { value: run.advanceWidth });
+        };
+      }
     }
     return this.pdf;
   }
