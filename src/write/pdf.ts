@@ -116,6 +116,11 @@ interface EmbeddedFont {
   layoutRun(text: string, features?: unknown): { readonly advanceWidth: number };
 }
 
+/** Measured text heights, by face, size, width, line gap and text (see Writer.measure). */
+const heights = new Map<string, number>();
+/** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
+const MAX_HEIGHTS = 100_000;
+
 /** XMP is XML, and pdfkit writes metadata values into it unescaped. */
 function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -279,8 +284,7 @@ class Layout {
   private heading(h: Heading, next: Block | undefined): void {
     const style = HEADING[h.level];
     const text = this.headingText(h);
-    this.font('sansBold').fontSize(style.size);
-    const height = this.pdf.heightOfString(text, { width: CONTENT_WIDTH });
+    const height = this.measure(text, 'sansBold', style.size, CONTENT_WIDTH);
     if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
     this.ensure(height + style.after + this.leadHeight(next));
@@ -308,8 +312,29 @@ class Layout {
     const lineHeight = size * 1.16 + LINE_GAP;
     const surelyLines = Math.floor(text.length / Math.ceil(width / (size * 0.2)));
     if (!text.includes('\n') && surelyLines * lineHeight > atMost) return surelyLines * lineHeight;
-    this.font(rs[0]?.font ?? 'serif').fontSize(size);
-    return this.pdf.heightOfString(text, { width, lineGap: LINE_GAP });
+    return this.measure(text, rs[0]?.font ?? 'serif', size, width, LINE_GAP);
+  }
+
+  /**
+   * The height of a text set in one face, remembered across documents: the same paragraphs and
+   * headings recur in every member's documents, and measuring is a full line-breaking pass. The
+   * height depends only on the arguments, as long as no continued text is open (pdfkit would
+   * carry its options into the measurement); then it is measured, as always.
+   */
+  private measure(text: string, font: FontName, size: number, width: number, lineGap?: number): number {
+    const state = this.pdf as unknown as { _textOptions: unknown; _wrapper: unknown };
+    const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
+    const open = state._textOptions != null || state._wrapper != null;
+    // Selected either way: what follows a measurement may rely on the face being current.
+    this.font(font).fontSize(size);
+    const known = open ? undefined : heights.get(key);
+    if (known !== undefined) return known;
+    const height = this.pdf.heightOfString(text, lineGap === undefined ? { width } : { width, lineGap });
+    if (!open) {
+      if (heights.size >= MAX_HEIGHTS) heights.clear();
+      heights.set(key, height);
+    }
+    return height;
   }
 
   /**
@@ -390,8 +415,7 @@ class Layout {
         ...row.map((cell, i) => {
           // Measured in the widest face the cell uses, so a bold line never runs into the next row.
           const face = bold ? 'sansBold' : runs(cell.children, 'text').some((r) => r.font === 'serifBold') ? 'serifBold' : 'serif';
-          this.font(face).fontSize(TEXT_SIZE - 1);
-          return this.pdf.heightOfString(inlineText(cell.children), { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+          return this.measure(inlineText(cell.children), face, TEXT_SIZE - 1, widths[i]! - 2 * CELL_PAD, 1);
         }),
       ) + 2 * CELL_PAD;
 
