@@ -16,6 +16,9 @@ import type { WorkerInit, WorkerMessage, WorkerReply } from './worker.js';
  */
 const WORKER = import.meta.url.endsWith('.ts') ? new URL('../../dist/build/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
 
+/** Units handed to a worker before it returns the first of them. */
+const IN_FLIGHT = 4;
+
 export function defaultWorkers(units = Infinity): number {
   return Math.max(1, Math.min(availableParallelism(), units));
 }
@@ -54,11 +57,12 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
             new Promise<void>((resolve, reject) => {
               worker.ref();
               worker.postMessage({ kind: 'content', content, timestamp } satisfies WorkerMessage);
-              // Two units in flight per worker: the main thread may be busy rendering when a
-              // result arrives, and the worker should not wait for it to hand out the next one.
+              // Several units in flight per worker: the main thread, writing and hashing files,
+              // shares the cores with the workers and may be slow to answer; a worker must not
+              // sit idle meanwhile (with two in flight, each idled about a second of a national build).
               let inFlight = 0;
               const send = (): void => {
-                for (let unit = inFlight < 2 ? take() : undefined; unit !== undefined; unit = inFlight < 2 ? take() : undefined) {
+                for (let unit = inFlight < IN_FLIGHT ? take() : undefined; unit !== undefined; unit = inFlight < IN_FLIGHT ? take() : undefined) {
                   inFlight++;
                   worker.postMessage({ kind: 'unit', id: id++, unit: unitRef(unit) } satisfies WorkerMessage);
                 }
