@@ -12,11 +12,11 @@ import type { BuildResult, ProgressEvent } from './build/build.js';
 import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
+import { VERSION } from './version.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
-const VERSION = '0.1.0';
 const FORMATS = ['pdf', 'docx'] as const;
 type Format = (typeof FORMATS)[number];
 

@@ -8,10 +8,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_FILES } from '../content/files.js';
 import { templateDigest } from '../render/template-files.js';
+import { VERSION } from '../version.js';
 import { fontDigest } from '../write/font-files.js';
 import { readManifest, type Manifest } from './manifest.js';
 
-export const GENERATOR = 'kansli 0.1.0';
+export const GENERATOR = `kansli ${VERSION}`;
 
 export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date): string {
   const hash = createHash('sha256').update(`${GENERATOR}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
