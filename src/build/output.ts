@@ -60,7 +60,11 @@ export function beginOutput(outDir: string): OutputTransaction {
   const previous = join(parent, `.${basename(target)}.kansli-previous-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
+  // Once aborted, late arrivals (documents still in flight on workers) must not write again:
+  // that would recreate the staging folder that abort removed.
+  let aborted = false;
   const guard = (fn: () => void): void => {
+    if (aborted) return;
     try {
       fn();
     } catch (e) {
@@ -100,6 +104,7 @@ export function beginOutput(outDir: string): OutputTransaction {
       rmSync(previous, { recursive: true, force: true });
     },
     abort() {
+      aborted = true;
       rmSync(staging, { recursive: true, force: true });
     },
   };

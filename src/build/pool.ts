@@ -51,6 +51,16 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
   return {
     async run(content, timestamp, take, onDone) {
       let id = 0;
+      // After the first failure no worker's result is taken any more: the build is being
+      // abandoned, and its output must not receive files.
+      let failed = false;
+      const stopAll = (): void => {
+        failed = true;
+        for (const w of workers) {
+          w.removeAllListeners('message');
+          w.removeAllListeners('error');
+        }
+      };
       await Promise.all(
         workers.map(
           (worker) =>
@@ -72,20 +82,25 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
                   resolve();
                 }
               };
+              const fail = (e: unknown): void => {
+                stopAll();
+                reject(e);
+              };
               worker.on('message', (reply: WorkerReply) => {
+                if (failed) return;
                 if (!reply.ok) {
                   const problem = reply.error.problem as Problem | undefined;
-                  return reject(problem ? new TemplateError(problem) : new Error(reply.error.message));
+                  return fail(problem ? new TemplateError(problem) : new Error(reply.error.message));
                 }
                 inFlight--;
                 try {
                   onDone(reply.produced);
                 } catch (e) {
-                  return reject(e);
+                  return fail(e);
                 }
                 send();
               });
-              worker.on('error', reject);
+              worker.on('error', fail);
               send();
             }),
         ),

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/build/build.js';
 import type { Manifest } from '../../src/build/manifest.js';
+import { beginOutput } from '../../src/build/output.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, contentCopy, edit, has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
 
@@ -166,8 +167,20 @@ describe('the output folder', () => {
   });
 });
 
+describe('an abandoned output transaction', () => {
+  it('takes no more files once aborted, so late results from workers leave nothing behind', () => {
+    const target = join(tempDir(), 'output');
+    const tx = beginOutput(target);
+    tx.write({ path: 'a/one.pdf', bytes: new Uint8Array([1]) });
+    tx.abort();
+    tx.write({ path: 'b/two.pdf', bytes: new Uint8Array([2]) });
+    expect(readdirSync(join(target, '..'))).toEqual([]);
+  });
+});
+
 describe('a template that fails halfway through a build', () => {
-  it('leaves the output as it was and no staging folder behind', async () => {
+  // On workers, other documents are still in flight when the failure arrives.
+  it.each([0, 2])('leaves the output as it was and no staging folder behind (%i workers)', async (workers) => {
     const templates = join(tempDir(), 'templates');
     cpSync(TEMPLATE_DIR, templates, { recursive: true });
     // Fails for Sala only: the members before it are already written to staging by then.
@@ -175,7 +188,9 @@ describe('a template that fails halfway through a build', () => {
     const target = join(tempDir(), 'output');
     await build({ contentDir: CONTENT, outDir: target, only: 'forbundsordning' });
     const before = hashes(target);
-    await expect(build({ contentDir: CONTENT, outDir: target, templatesDir: templates, force: true })).rejects.toThrow(/"saknas" is not defined/);
+    await expect(build({ contentDir: CONTENT, outDir: target, templatesDir: templates, force: true, workers })).rejects.toThrow(/"saknas" is not defined/);
+    // Let results still on their way from the workers arrive before looking.
+    await new Promise((r) => setTimeout(r, 500));
     expect(hashes(target)).toEqual(before);
     expect(readdirSync(join(target, '..')).filter((f) => f.includes('kansli-staging'))).toEqual([]);
   }, 60_000);
