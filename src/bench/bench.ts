@@ -49,7 +49,11 @@ interface Run {
  */
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 function kansliOnce(content: string, extra: string[]): Omit<Run, 'minMs' | 'maxMs'> {
   const out = join(work, `out-${Math.random().toString(36).slice(2)}`);

@@ -35,9 +35,10 @@ function schemaFiles(): string[] {
     .sort();
 }
 
-/** Every schema and the options they are compiled with: precompiled validators must match it. */
+/** Every schema, Ajv's version and the options: precompiled validators must match all of them. */
 export function schemaDigest(): string {
-  const hash = createHash('sha256').update(JSON.stringify(AJV_OPTIONS));
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const hash = createHash('sha256').update(`ajv ${ajvVersion}\n${JSON.stringify(AJV_OPTIONS)}`);
   for (const name of schemaFiles()) hash.update(`\n${name}\n`).update(readFileSync(SCHEMA_DIR + name));
   return hash.digest('hex');
 }

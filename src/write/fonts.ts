@@ -39,8 +39,9 @@ export function loadFonts(): Fonts {
 /**
  * Subsetting a font for a PDF decodes every glyph it keeps (fontkit's TTFSubset calls the
  * glyph's _decode to find composite glyphs), again for every document, and that was a sixth of
- * the time of a large build. Decoding reads only the font file, and fontkit keeps one glyph
- * object per glyph id and font, so each glyph keeps what it decoded: the same bytes, sooner.
+ * the time of a large build. Decoding reads only the font file (for fonts without variations,
+ * such as DejaVu), and fontkit keeps one glyph object per glyph id and font, so each glyph keeps
+ * what it decoded: the same bytes, sooner.
  */
 function rememberDecodedGlyphs(font: fontkit.Font): fontkit.Font {
   const getGlyph = font.getGlyph.bind(font);

@@ -110,13 +110,16 @@ function lines(rs: readonly Run[]): Run[][] {
  */
 const sharedLayouts = new Map<FontName, Record<string, unknown>>();
 
+/** pdfkit's font objects whose layoutRun already fixes each run's width (see Layout.font). */
+const summing = new WeakSet<object>();
+
 /** The parts of pdfkit's embedded font object (not in its types) that the layout cache touches. */
 interface EmbeddedFont {
   layoutCache?: Record<string, unknown>;
   layoutRun(text: string, features?: unknown): { readonly advanceWidth: number };
 }
 
-/** Measured text heights, by face, size, width, line gap and text (see Writer.measure). */
+/** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
 const MAX_HEIGHTS = 100_000;
@@ -217,8 +220,9 @@ class Layout {
     if (current.layoutCache !== undefined) {
       let shared = sharedLayouts.get(name);
       if (!shared) sharedLayouts.set(name, (shared = current.layoutCache));
-      if (current.layoutCache !== shared) {
-        current.layoutCache = shared;
+      current.layoutCache = shared;
+      if (!summing.has(current)) {
+        summing.add(current);
         // fontkit's GlyphRun sums its positions on every read of advanceWidth, and pdfkit reads
         // it each time it measures a cached word: sum once, when the run is made. pdfkit never
         // changes a run's positions after layoutRun has scaled them (it copies before adjusting).
@@ -329,7 +333,12 @@ class Layout {
     this.font(font).fontSize(size);
     const known = open ? undefined : heights.get(key);
     if (known !== undefined) return known;
+    // Measured at the top of the page: pdfkit sums line heights onto y, so the last bits of the
+    // result would otherwise depend on where the text happens to stand, which the key leaves out.
+    const y = this.pdf.y;
+    this.pdf.y = 0;
     const height = this.pdf.heightOfString(text, lineGap === undefined ? { width } : { width, lineGap });
+    this.pdf.y = y;
     if (!open) {
       if (heights.size >= MAX_HEIGHTS) heights.clear();
       heights.set(key, height);
