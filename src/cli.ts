@@ -12,7 +12,7 @@ import type { BuildResult, ProgressEvent } from './build/build.js';
 import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
-import { VERSION } from './version.js';
+import { VERSION } from './build/version.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CONTENT = join(ROOT, 'content');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'bundle', 'cli.js');
 
 export function tempDir(prefix = 'kansli-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -20,7 +20,7 @@ import { sharedView } from '../render/view.js';
 import { syntheticContent } from './synthetic.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'bundle', 'cli.js');
 const CONTENT = join(ROOT, 'content');
 const work = mkdtempSync(join(tmpdir(), 'kansli-bench-'));
 

@@ -14,7 +14,7 @@ import { locate, type ParsedYaml } from './yaml.js';
 export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', import.meta.url));
 
 /** Where `npm run compile` puts the validators it compiled ahead of time (see precompile.ts). */
-export const PRECOMPILED = fileURLToPath(new URL('./validators.cjs', import.meta.url));
+export const PRECOMPILED = fileURLToPath(new URL('../content/validators.cjs', import.meta.url));
 
 import { CONTENT_FILES, type ContentFile } from './files.js';
 
