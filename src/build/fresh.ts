@@ -8,9 +8,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_FILES } from '../content/files.js';
 import { templateDigest } from '../render/template-files.js';
-import { VERSION } from './version.js';
 import { fontDigest } from '../write/font-files.js';
 import { readManifest, type Manifest } from './manifest.js';
+import { VERSION } from './version.js';
 
 export const GENERATOR = `kansli ${VERSION}`;
 
