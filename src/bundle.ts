@@ -1,32 +1,102 @@
 /**
- * Bundles the compiled CLI and the build worker (dist/cli.js, dist/build/worker.js) into
- * dist/bundle/, which the `kansli` bin runs. Node loads ES modules one file at a time, and a
- * build loads some two hundred of them (ours and our dependencies'): one bundle, split where
- * the CLI imports lazily, starts a cold build about a tenth of a second sooner.
+ * Bundles the compiled code (dist/) into dist/bundle/, which the `kansli` bin runs. Run by
+ * `npm run compile`, after tsc. Two kinds of bundle:
  *
- * pdfkit, fontkit and docx stay outside: each is a single file already, and pdfkit reads its
- * data files from beside its own module. The bundle sits two folders below the project root,
- * like src/ and dist/ modules, so the paths they compute from import.meta.url hold for all three.
- * Run by `npm run compile`, after tsc.
+ * - The CLI and the build worker, as ES modules, split where the CLI imports lazily. Node loads
+ *   ES modules one file at a time, and a build loads some two hundred of them.
+ * - The engine (build/engine.ts: templates, fonts, writers, and pdfkit, fontkit and docx under
+ *   them) as one CommonJS file, engine.cjs, and V8's code cache for it, made here by building
+ *   the embedded content once. load-engine.ts says why.
+ *
+ * Every bundle sits two folders below the project root, like the modules in src/ and dist/, so
+ * the paths they compute from import.meta.url hold for all three.
  */
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { check } from './build/build.js';
+import { loadBundledEngine, saveCodeCache, type BundledEngine } from './build/load-engine.js';
+import { plan } from './build/plan.js';
+import { TEMPLATE_DIR } from './render/template-files.js';
+import { sharedView } from './render/view.js';
 
 const dist = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const OUT = dist('./bundle/');
+const ENGINE = join(OUT, 'engine.cjs');
 
-rmSync(dist('./bundle/'), { recursive: true, force: true });
+/** The CLI and the worker load the engine bundle; if it is missing, the engine's modules in dist/build/. */
+const engineOutside: Plugin = {
+  name: 'engine-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/engine\.js$/ }, () => ({ path: '../build/engine.js', external: true }));
+  },
+};
+
+/** Modules the engine must share with its host by identity (HOST_MODULES in load-engine.ts). */
+const hostModules: Plugin = {
+  name: 'host-modules',
+  setup(b) {
+    b.onResolve({ filter: /\/content\/problems\.js$/ }, () => ({ path: 'kansli-host:problems', external: true }));
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
 await build({
   entryPoints: [dist('./cli.js'), dist('./build/worker.js')],
-  outdir: dist('./bundle/'),
+  outdir: OUT,
   entryNames: '[name]',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // Imported directly only by kansli compare, which writes its own documents.
   external: ['pdfkit', 'fontkit', 'docx'],
+  plugins: [engineOutside],
   // Some bundled packages are CommonJS and call require, which an ES module does not have.
   banner: { js: "import { createRequire as kansliCreateRequire } from 'node:module'; const require = kansliCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+await build({
+  entryPoints: [dist('./build/engine.js')],
+  outfile: ENGINE,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [hostModules],
+  // No comments and no indentation: a third less text to read and parse in every process.
+  // Names are kept, for stack traces (KANSLI_DEBUG=1).
+  minifyWhitespace: true,
+  charset: 'ascii',
+  // import.meta.url of every bundled module becomes the bundle's own address.
+  define: { 'import.meta.url': 'kansliModuleUrl' },
+  banner: { js: "const kansliModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+// pdfkit reads its ICC profile (for PDF/A) from a data folder beside its module, which is now
+// the bundle.
+const pdfkitData = join(dirname(createRequire(import.meta.url).resolve('pdfkit')), 'data');
+mkdirSync(join(OUT, 'data'));
+copyFileSync(join(pdfkitData, 'sRGB_IEC61966_2_1.icc'), join(OUT, 'data', 'sRGB_IEC61966_2_1.icc'));
+
+await train(loadBundledEngine(ENGINE));
+
+/**
+ * Builds the embedded content in memory with the bundled engine, then stores V8's code for
+ * every function that ran. Content that does not pass the check still leaves a cache of what
+ * loading the engine compiled; the build itself will report the content's problems.
+ */
+async function train(loaded: BundledEngine): Promise<void> {
+  const { loadTemplates, loadFonts, produce } = loaded.engine;
+  try {
+    const { content } = check({ contentDir: dist('../content/') });
+    const shop = { content, shared: sharedView(content), templates: loadTemplates(TEMPLATE_DIR), fonts: loadFonts(), timestamp: new Date(0) };
+    for (const unit of plan(content)) await produce(shop, unit);
+  } catch (e) {
+    process.stderr.write(`bundle: the code cache covers less than a build (${(e as Error).message.split('\n')[0]})\n`);
+  }
+  saveCodeCache(ENGINE, loaded);
+}

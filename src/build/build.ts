@@ -15,6 +15,7 @@ import { fingerprint } from './deps.js';
 import { GENERATOR, sourcesDigest, upToDate as freshManifest } from './fresh.js';
 import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
 import { assertReplaceable, beginOutput, MANIFEST, type OutputTransaction } from './output.js';
+import { loadEngine } from './load-engine.js';
 import { isPartial, plan, type Format, type PlanOptions, type Unit } from './plan.js';
 import { defaultWorkers, queueOf, startPool, type Pool } from './pool.js';
 import { documentMeta } from './meta.js';
@@ -181,9 +182,7 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
     let done = 0;
     const finish = (p: Produced): void => onDone(p, ++done, stale.length);
     const inMainThread = async (): Promise<void> => {
-      const { loadTemplates } = await import('../render/templates.js');
-      const { loadFonts } = await import('../write/fonts.js');
-      const { produce } = await import('./render.js');
+      const { loadTemplates, loadFonts, produce } = await loadEngine();
       const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
       for (let unit = take(); unit !== undefined; unit = take()) finish(await produce(shop, unit));
     };

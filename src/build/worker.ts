@@ -5,11 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Content } from '../content/types.js';
-import { loadTemplates } from '../render/templates.js';
 import { sharedView } from '../render/view.js';
-import { loadFonts } from '../write/fonts.js';
+import { loadEngine } from './load-engine.js';
 import { resolveUnit, type UnitRef } from './plan.js';
-import { produce, type Produced, type Workshop } from './render.js';
+import type { Produced, Workshop } from './render.js';
 
 export interface WorkerInit {
   readonly templatesDir: string;
@@ -24,10 +23,10 @@ export type WorkerReply =
   | { readonly ok: false; readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly problem?: unknown } };
 
 const { templatesDir } = workerData as WorkerInit;
+const { loadTemplates, loadFonts, produce } = await loadEngine();
 const templates = loadTemplates(templatesDir);
 const fonts = loadFonts();
 let shop: Workshop | undefined;
-
 
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'content') {

@@ -3,9 +3,9 @@
  * schema, run the cross-file rules, and hand back typed Content, or every problem at once.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { normalize } from './normalize.js';
-import { ProblemsError, START, sortProblems, type Problem } from './problems.js';
+import { displayPath, ProblemsError, START, sortProblems, type Problem } from './problems.js';
 import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
 import type { Content } from './types.js';
@@ -17,12 +17,6 @@ export interface Loaded {
   readonly warnings: readonly Problem[];
   /** The raw text of each file, for hashing inputs. */
   readonly sources: ReadonlyMap<ContentFile, string>;
-}
-
-/** How a file is named in messages: relative to the working directory, as a user typed it. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' || rel.startsWith('..') ? path : rel;
 }
 
 /**

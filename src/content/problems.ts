@@ -2,6 +2,13 @@
  * Problems found in the content: every stage reports them in this one shape, so the CLI prints
  * them alike (`file:line:column: message`) and never shows a stack trace or a validator's dump.
  */
+import { relative } from 'node:path';
+
+/** How a file is named in messages: relative to the working directory, as a user typed it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
 
 export type Severity = 'error' | 'warning';
 
