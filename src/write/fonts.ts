@@ -29,7 +29,7 @@ export function loadFonts(): Fonts {
   const parsed = {} as Record<FontName, fontkit.Font>;
   for (const name of Object.keys(FONT_FILES) as FontName[]) {
     bytes[name] = readFileSync(fontPath(name));
-    parsed[name] = rememberDecodedGlyphs(fontkit.create(bytes[name]) as fontkit.Font);
+    parsed[name] = rememberSubsets(rememberDecodedGlyphs(fontkit.create(bytes[name]) as fontkit.Font));
   }
   loaded = { parsed, bytes };
   return loaded;
@@ -55,6 +55,49 @@ function rememberDecodedGlyphs(font: fontkit.Font): fontkit.Font {
       glyph._decode = () => (decoded ??= { value: decode() }).value;
     }
     return glyph;
+  };
+  return font;
+}
+
+/** The parts of fontkit's TrueType subset (not in its types) that rememberSubsets touches. */
+interface Subset {
+  glyphs: number[];
+  mapping: Record<number, number>;
+  encode(): Uint8Array;
+}
+
+/** Subsets remembered per font: enough for the documents of one kind in a row. */
+const MAX_SUBSETS = 64;
+
+/**
+ * Each PDF embeds a subset of each font it uses: the glyphs it shows, in the order it first
+ * showed them. Documents made from one template mostly show the same glyphs in the same order
+ * (in a national build, three subsets in five were made before), and encoding a subset is
+ * most of the cost of a small PDF's fonts. An encoded subset depends only on the font and that
+ * ordered list of glyphs, which is the key. Encoding also adds the parts of composite glyphs
+ * to the list; a remembered subset sets the list as encoding left it, so the subset object ends
+ * as it would have.
+ */
+function rememberSubsets(font: fontkit.Font): fontkit.Font {
+  const createSubset = (font as unknown as { createSubset(): Subset }).createSubset.bind(font);
+  const made = new Map<string, { readonly bytes: Uint8Array; readonly glyphs: readonly number[] }>();
+  (font as unknown as { createSubset: () => Subset }).createSubset = () => {
+    const subset = createSubset();
+    const encode = subset.encode.bind(subset);
+    subset.encode = () => {
+      const key = subset.glyphs.join(',');
+      let known = made.get(key);
+      if (known) {
+        subset.glyphs = [...known.glyphs];
+        subset.mapping = Object.fromEntries(known.glyphs.map((glyph, i) => [glyph, i]));
+      } else {
+        known = { bytes: encode(), glyphs: [...subset.glyphs] };
+        if (made.size >= MAX_SUBSETS) made.delete(made.keys().next().value!);
+        made.set(key, known);
+      }
+      return known.bytes;
+    };
+    return subset;
   };
   return font;
 }

@@ -4,6 +4,8 @@
  * artifacts. Layout is a simple top-to-bottom flow with three rules: a heading is never left
  * alone at the foot of a page, a signature block is never split, and table header rows repeat.
  */
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type {
   Block,
@@ -166,8 +168,48 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
   const layout = new Layout(pdf, document);
   layout.blocks(document.blocks);
   layout.furniture();
-  pdf.end();
+  endRemembering(pdf);
   return done;
+}
+
+/** Deflated streams of earlier documents, by the SHA-256 of what was deflated. */
+const deflated = new Map<string, Buffer>();
+let deflatedBytes = 0;
+/** Enough for the fonts of several documents; the oldest go first. */
+const MAX_DEFLATED_BYTES = 16 * 1024 * 1024;
+/** Below this, deflating costs about what hashing does. */
+const MIN_REMEMBERED = 1024;
+
+/**
+ * Ends the document, remembering what pdfkit deflates. pdfkit compresses every stream with
+ * zlib.deflateSync, all of it within end() (pages are buffered), and some streams recur in
+ * every document: the ICC profile, and a font subset that an earlier document embedded (see
+ * fonts.ts). Deflating the same bytes with the same settings gives the same bytes, so it is
+ * done once. zlib's function is replaced only while end() runs, and put back even if it throws.
+ */
+function endRemembering(pdf: PDF): void {
+  const deflateSync = zlib.deflateSync;
+  zlib.deflateSync = ((input: zlib.InputType, options?: zlib.ZlibOptions) => {
+    if (options !== undefined || !(input instanceof Uint8Array) || input.length < MIN_REMEMBERED) return deflateSync(input, options);
+    const key = createHash('sha256').update(input).digest('base64');
+    let output = deflated.get(key);
+    if (!output) {
+      output = deflateSync(input);
+      for (const [oldest, bytes] of deflated) {
+        if (deflatedBytes + output.length <= MAX_DEFLATED_BYTES) break;
+        deflated.delete(oldest);
+        deflatedBytes -= bytes.length;
+      }
+      deflated.set(key, output);
+      deflatedBytes += output.length;
+    }
+    return output;
+  }) as typeof zlib.deflateSync;
+  try {
+    pdf.end();
+  } finally {
+    zlib.deflateSync = deflateSync;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { documentText } from '../../src/model.js';
 import { loadFonts, FONT_FILES, type FontName } from '../../src/write/fonts.js';
@@ -30,6 +31,12 @@ describe('the PDF writer', () => {
     const b = await writePdf(sampleDocument(), fonts);
     expect(a.equals(b)).toBe(true);
     expect(a.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+  });
+
+  it('puts back zlib as it found it (it remembers deflated streams only while a PDF ends)', async () => {
+    const deflateSync = zlib.deflateSync;
+    await writePdf(sampleDocument(), fonts);
+    expect(zlib.deflateSync).toBe(deflateSync);
   });
 
   it.runIf(has('pdftotext'))('writes the text of the model, in order, hostile characters literally', async () => {
