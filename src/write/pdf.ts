@@ -176,7 +176,7 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
 const deflated = new Map<string, Buffer>();
 let deflatedBytes = 0;
 /** Enough for the fonts of several documents; the oldest go first. */
-const MAX_DEFLATED_BYTES = 16 * 1024 * 1024;
+const MAX_DEFLATED_BYTES = 4 * 1024 * 1024;
 /** Below this, deflating costs about what hashing does. */
 const MIN_REMEMBERED = 1024;
 
