@@ -26,19 +26,14 @@ const dist = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const OUT = dist('./bundle/');
 const ENGINE = join(OUT, 'engine.cjs');
 
-/** The CLI and the worker load the engine bundle; if it is missing, the engine's modules in dist/build/. */
+/**
+ * The CLI and the worker load the engine bundle (load-engine.ts); if it is missing, the
+ * engine's modules in dist/build/, not a copy of them in the CLI's bundle.
+ */
 const engineOutside: Plugin = {
   name: 'engine-outside',
   setup(b) {
-    b.onResolve({ filter: /^\.\/engine\.js$/ }, () => ({ path: '../build/engine.js', external: true }));
-  },
-};
-
-/** Modules the engine must share with its host by identity (HOST_MODULES in load-engine.ts). */
-const hostModules: Plugin = {
-  name: 'host-modules',
-  setup(b) {
-    b.onResolve({ filter: /\/content\/problems\.js$/ }, () => ({ path: 'kansli-host:problems', external: true }));
+    b.onResolve({ filter: /^\.\/engine\.js$/ }, (args) => (args.importer === dist('./build/load-engine.js') ? { path: '../build/engine.js', external: true } : undefined));
   },
 };
 
@@ -59,25 +54,33 @@ await build({
   banner: { js: "import { createRequire as kansliCreateRequire } from 'node:module'; const require = kansliCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-await build({
+const engine = await build({
   entryPoints: [dist('./build/engine.js')],
   outfile: ENGINE,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  plugins: [hostModules],
+  metafile: true,
   // No comments and no indentation: a third less text to read and parse in every process.
   // Names are kept, for stack traces (KANSLI_DEBUG=1).
   minifyWhitespace: true,
   charset: 'ascii',
   // import.meta.url of every bundled module becomes the bundle's own address.
   define: { 'import.meta.url': 'kansliModuleUrl' },
-  banner: { js: "const kansliModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Strict mode first, as the modules were written for (ES modules are strict).
+  banner: { js: "'use strict'; const kansliModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+// load-engine.ts runs the bundle as a plain script, which cannot import(): refuse one now
+// rather than fail in the middle of a build.
+for (const output of Object.values(engine.metafile.outputs)) {
+  const dynamic = output.imports.filter((i) => i.kind === 'dynamic-import');
+  if (dynamic.length > 0) throw new Error(`bundle: the engine imports dynamically (${dynamic.map((i) => i.path).join(', ')}), which load-engine.ts cannot run`);
+}
 // pdfkit reads its ICC profile (for PDF/A) from a data folder beside its module, which is now
-// the bundle.
+// the bundle. (Its standard fonts, such as Helvetica, would not load from the bundle either: the
+// PDF writer never asks for them, since PDF/A allows only embedded fonts.)
 const pdfkitData = join(dirname(createRequire(import.meta.url).resolve('pdfkit')), 'data');
 mkdirSync(join(OUT, 'data'));
 copyFileSync(join(pdfkitData, 'sRGB_IEC61966_2_1.icc'), join(OUT, 'data', 'sRGB_IEC61966_2_1.icc'));

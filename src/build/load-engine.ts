@@ -8,20 +8,23 @@
  * was about a tenth of the CPU time of a cold real build. Node 20 can only take a code cache
  * for a script, not an ES module, hence CommonJS and node:vm.
  *
- * The cache changes no output: it holds compiled code, not results, and V8 compiles a function
- * afresh wherever it is missing. It is used only for the exact bundle it was made from (its
- * SHA-256; V8's own check compares little more than the source's length), and V8 refuses it under another
- * Node version or other V8 flags. Without the bundle (tests run from src/, or the modules in
- * dist/ are run directly) the engine's modules are imported as they are.
+ * V8 checks little of a cache it is given: that it was made by the same V8 with the same flags
+ * (else it refuses it), and the length of the source. It does not check the cache's own bytes,
+ * and a damaged cache can crash the process. So a cache is used only when the key file beside it
+ * names the SHA-256 of both the exact bundle and the cache, and this Node and platform. An intact
+ * cache holds compiled code, not results: V8 compiles afresh whatever it lacks, and the documents
+ * are the same bytes with it or without it.
+ *
+ * Without the bundle (tests run from src/, or the modules in dist/ run directly) the engine's
+ * modules are imported as they are.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import * as problems from '../content/problems.js';
 
 export type Engine = typeof import('./engine.js');
 
@@ -29,14 +32,10 @@ export type Engine = typeof import('./engine.js');
 export const ENGINE_BUNDLE = fileURLToPath(new URL('./engine.cjs', import.meta.url));
 
 /**
- * Modules the engine shares with the code that loads it, by identity: a TemplateError thrown by
- * the engine must be `instanceof` the class the CLI catches. The bundle requires them by these
- * names instead of carrying copies (see bundle.ts).
+ * What became of the code cache: used; not there; made for another bundle or Node; not the
+ * bytes its key names (damaged, or two compiles wrote at once); refused by V8 (other V8 flags).
  */
-export const HOST_MODULES: Readonly<Record<string, unknown>> = { 'kansli-host:problems': problems };
-
-/** What became of the code cache: used; refused by V8; made for another bundle; not there. */
-export type CacheState = 'used' | 'rejected' | 'stale' | 'absent';
+export type CacheState = 'used' | 'absent' | 'stale' | 'damaged' | 'rejected';
 
 export interface BundledEngine {
   readonly engine: Engine;
@@ -47,10 +46,18 @@ export interface BundledEngine {
 
 export const cachePaths = (bundle: string): { readonly data: string; readonly key: string } => ({ data: `${bundle}.cache`, key: `${bundle}.cache.json` });
 
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+interface CacheKey {
+  readonly bundle: string;
+  readonly cache: string;
+  readonly node: string;
+  readonly platform: string;
+}
+
 /** What a cache is valid for: the bundle's exact bytes, on this Node and platform. */
-export function cacheKey(bundleBytes: Uint8Array): string {
-  const digest = createHash('sha256').update(bundleBytes).digest('hex');
-  return JSON.stringify({ bundle: digest, node: process.version, arch: process.arch, platform: process.platform });
+function validFor(bundleBytes: Uint8Array): Omit<CacheKey, 'cache'> {
+  return { bundle: sha256(bundleBytes), node: process.version, platform: `${process.platform}-${process.arch}` };
 }
 
 /**
@@ -62,11 +69,19 @@ function readSource(bundle: string): { bytes: Buffer; text: string } {
   return { bytes, text: bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8') };
 }
 
-function readCache(bundle: string, source: Uint8Array): { data: Buffer | undefined; state: CacheState } {
+function readCache(bundle: string, bundleBytes: Uint8Array): { data?: Buffer; state: CacheState } {
   const paths = cachePaths(bundle);
-  if (!existsSync(paths.data) || !existsSync(paths.key)) return { data: undefined, state: 'absent' };
-  if (readFileSync(paths.key, 'utf8') !== cacheKey(source)) return { data: undefined, state: 'stale' };
-  return { data: readFileSync(paths.data), state: 'used' };
+  if (!existsSync(paths.data) || !existsSync(paths.key)) return { state: 'absent' };
+  let key: Partial<CacheKey>;
+  try {
+    key = JSON.parse(readFileSync(paths.key, 'utf8')) as Partial<CacheKey>;
+  } catch {
+    return { state: 'damaged' };
+  }
+  const valid = validFor(bundleBytes);
+  if (key.bundle !== valid.bundle || key.node !== valid.node || key.platform !== valid.platform) return { state: 'stale' };
+  const data = readFileSync(paths.data);
+  return key.cache === sha256(data) ? { data, state: 'used' } : { state: 'damaged' };
 }
 
 /** Runs the bundled engine as Node runs a CommonJS module, with the code cache if it fits. */
@@ -77,9 +92,7 @@ export function loadBundledEngine(path: string = ENGINE_BUNDLE): BundledEngine {
   // The wrapper Node puts around a CommonJS module, on the first line so positions keep theirs.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.text}\n})`, { filename: bundle, cachedData: cached.data });
   const module = { exports: {} as Engine };
-  const nodeRequire = createRequire(bundle);
-  const require = (id: string): unknown => HOST_MODULES[id] ?? nodeRequire(id);
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, bundle, dirname(bundle));
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   return {
     engine: module.exports,
     cache: cached.state === 'used' && script.cachedDataRejected ? 'rejected' : cached.state,
@@ -87,17 +100,36 @@ export function loadBundledEngine(path: string = ENGINE_BUNDLE): BundledEngine {
   };
 }
 
+/** Replaces a file whole: a reader sees the old bytes or the new ones, never half of them. */
+function writeWhole(path: string, bytes: Uint8Array | string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
+
 /** Stores the code cache of a loaded bundle for later processes (npm run compile does this). */
 export function saveCodeCache(bundle: string, loaded: BundledEngine): void {
   const paths = cachePaths(bundle);
-  writeFileSync(paths.data, loaded.codeCache());
-  writeFileSync(paths.key, cacheKey(readFileSync(bundle)));
+  const data = loaded.codeCache();
+  // The cache first, then the key that vouches for it.
+  writeWhole(paths.data, data);
+  writeWhole(paths.key, JSON.stringify({ ...validFor(readFileSync(bundle)), cache: sha256(data) } satisfies CacheKey));
 }
 
 let engine: Promise<Engine> | undefined;
 
-/** The engine, loaded once per thread: the bundle when there is one, else the modules. */
+/**
+ * The engine, loaded once per thread: the bundle when there is one, else the modules. With
+ * KANSLI_DEBUG set, says when the code cache could not be used (after a Node upgrade, run
+ * `npm run compile` again).
+ */
 export function loadEngine(): Promise<Engine> {
-  engine ??= existsSync(ENGINE_BUNDLE) ? Promise.resolve(loadBundledEngine().engine) : import('./engine.js');
+  engine ??= existsSync(ENGINE_BUNDLE) ? Promise.resolve(bundled()) : import('./engine.js');
   return engine;
+}
+
+function bundled(): Engine {
+  const loaded = loadBundledEngine();
+  if (loaded.cache !== 'used' && process.env.KANSLI_DEBUG) process.stderr.write(`kansli: the engine's code cache was not used (${loaded.cache}); npm run compile makes a new one\n`);
+  return loaded.engine;
 }

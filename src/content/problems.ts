@@ -52,10 +52,24 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 
 export const START: Position = { line: 1, column: 1 };
 
-/** A template failed while rendering: one problem, located in the template or partial. */
+/** Marks a TemplateError, whichever copy of this module made it (see TemplateError). */
+const TEMPLATE_ERROR: unique symbol = Symbol.for('kansli.TemplateError');
+
+/**
+ * A template failed while rendering: one problem, located in the template or partial.
+ *
+ * The engine that renders runs from its own bundle (build/load-engine.ts), with its own copy of
+ * this class, so `instanceof` goes by a mark that every copy sets rather than by the class
+ * object: the CLI must know a template error for the user's mistake it is.
+ */
 export class TemplateError extends Error {
+  readonly [TEMPLATE_ERROR] = true;
   constructor(readonly problem: Problem) {
     super(`${problem.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`);
     this.name = 'TemplateError';
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [TEMPLATE_ERROR]?: unknown })[TEMPLATE_ERROR] === true;
   }
 }
