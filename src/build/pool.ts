@@ -100,7 +100,9 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
                 }
                 send();
               });
-              worker.on('error', fail);
+              // An error thrown as the worker starts (a template that does not compile) arrives
+              // as a copy without the TemplateError's mark, but with its problem.
+              worker.on('error', (e: Error & { problem?: Problem }) => fail(e.problem ? new TemplateError(e.problem) : e));
               send();
             }),
         ),

@@ -114,6 +114,14 @@ function compileTemplates(dir: string): TemplateSet {
 function problemFrom(e: unknown, file: string, _source?: string): Problem {
   const err = e as Annotated & { message?: string };
   const raw = String(err.message ?? e);
+  // The parser says where only in its message: "Parse error on line 4:", a code frame, and
+  // what it expected on the last line.
+  const syntax = /^(Parse|Lexical) error on line (\d+)[:.]/.exec(raw);
+  if (syntax && err.lineNumber === undefined) {
+    const lines = raw.split('\n');
+    const detail = syntax[1] === 'Parse' ? lines[lines.length - 1]! : raw.slice(syntax[0].length).trim();
+    return { severity: 'error', file, position: { line: Number(syntax[2]), column: 1 }, message: `${syntax[1]} error: ${detail}` };
+  }
   // Handlebars appends " - 3:4" and a code frame; our position says the same, more plainly.
   const message = raw
     .split('\n')[0]!

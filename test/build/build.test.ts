@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/build/build.js';
 import type { Manifest } from '../../src/build/manifest.js';
 import { beginOutput } from '../../src/build/output.js';
+import { TemplateError } from '../../src/content/problems.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, contentCopy, edit, has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
 
@@ -197,5 +198,17 @@ describe('a template that fails halfway through a build', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(hashes(target)).toEqual(before);
     expect(readdirSync(join(target, '..')).filter((f) => f.includes('kansli-staging'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('a template that does not compile', () => {
+  // On workers the templates are compiled as each worker starts, and the error crosses threads.
+  it.each([0, 2])("is reported as the user's mistake, with its place (%i workers)", async (workers) => {
+    const templates = join(tempDir(), 'templates');
+    cpSync(TEMPLATE_DIR, templates, { recursive: true });
+    writeFileSync(join(templates, 'deltagande.hbs'), '<p>Hej</p>\n{{#if}}\n');
+    const failure = await build({ contentDir: CONTENT, outDir: join(tempDir(), 'output'), templatesDir: templates, force: true, workers }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TemplateError);
+    expect((failure as TemplateError).problem.file).toMatch(/deltagande\.hbs$/);
   }, 60_000);
 });

@@ -59,10 +59,13 @@ describe('templates', () => {
     expect(e.problem.message).toMatch(/date: "Västmanland" is not a date/);
   });
 
-  it('report a syntax error when loaded', () => {
+  it('report a syntax error when loaded, at its line, with what the parser expected', () => {
     const dir = templates({ 'bad.hbs': '<p>{{#if x}}</p>\n' });
     const e = failure(() => loadTemplates(dir));
     expect(e.problem.file).toMatch(/bad\.hbs$/);
+    const late = failure(() => loadTemplates(templates({ 'late.hbs': '<p>Ett</p>\n<p>Två</p>\n<p>{{#each}}</p>\n' })));
+    expect(late.problem.position.line).toBe(3);
+    expect(late.problem.message).toMatch(/^Parse error: Expecting .*got/);
   });
 
   it('escape values, so markup characters in data stay literal', () => {
