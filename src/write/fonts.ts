@@ -59,7 +59,7 @@ function rememberDecodedGlyphs(font: fontkit.Font): fontkit.Font {
   return font;
 }
 
-/** The parts of fontkit's TrueType subset (not in its types) that rememberSubsets touches. */
+/** The parts of fontkit's subset (not in its types) that rememberSubsets touches. */
 interface Subset {
   glyphs: number[];
   mapping: Record<number, number>;
@@ -72,11 +72,12 @@ const MAX_SUBSETS = 64;
 /**
  * Each PDF embeds a subset of each font it uses: the glyphs it shows, in the order it first
  * showed them. Documents made from one template mostly show the same glyphs in the same order
- * (in a national build, three subsets in five were made before), and encoding a subset is
+ * (in a national build, two subsets in three were made before), and encoding a subset is
  * most of the cost of a small PDF's fonts. An encoded subset depends only on the font and that
- * ordered list of glyphs, which is the key. Encoding also adds the parts of composite glyphs
- * to the list; a remembered subset sets the list as encoding left it, so the subset object ends
- * as it would have.
+ * ordered list of glyphs, which is the key (fontkit's TrueType and CFF subsets alike; the fonts
+ * are TrueType). Encoding also adds the parts of composite glyphs to the list; a remembered
+ * subset sets the list and its mapping as encoding left them, which is all of the subset that
+ * pdfkit reads afterwards.
  */
 function rememberSubsets(font: fontkit.Font): fontkit.Font {
   const createSubset = (font as unknown as { createSubset(): Subset }).createSubset.bind(font);

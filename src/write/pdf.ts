@@ -181,11 +181,12 @@ const MAX_DEFLATED_BYTES = 4 * 1024 * 1024;
 const MIN_REMEMBERED = 1024;
 
 /**
- * Ends the document, remembering what pdfkit deflates. pdfkit compresses every stream with
+ * Ends the document, remembering what pdfkit deflates. pdfkit compresses its streams with
  * zlib.deflateSync, all of it within end() (pages are buffered), and some streams recur in
  * every document: the ICC profile, and a font subset that an earlier document embedded (see
- * fonts.ts). Deflating the same bytes with the same settings gives the same bytes, so it is
- * done once. zlib's function is replaced only while end() runs, and put back even if it throws.
+ * fonts.ts). Deflating the same bytes with the same settings gives the same bytes, so a stream
+ * of a kilobyte or more is deflated once. zlib's function is replaced only while end() runs, and
+ * put back even if it throws; nothing else deflates meanwhile (DOCX uses fflate).
  */
 function endRemembering(pdf: PDF): void {
   const deflateSync = zlib.deflateSync;
@@ -194,7 +195,8 @@ function endRemembering(pdf: PDF): void {
     const key = createHash('sha256').update(input).digest('base64');
     let output = deflated.get(key);
     if (!output) {
-      output = deflateSync(input);
+      // A copy: zlib returns small results as views of a 16 KB buffer, which would stay alive.
+      output = Buffer.from(deflateSync(input));
       for (const [oldest, bytes] of deflated) {
         if (deflatedBytes + output.length <= MAX_DEFLATED_BYTES) break;
         deflated.delete(oldest);
