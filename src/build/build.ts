@@ -17,7 +17,7 @@ import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEn
 import { assertReplaceable, beginOutput, MANIFEST, type OutputTransaction } from './output.js';
 import { loadEngine } from './load-engine.js';
 import { isPartial, plan, type Format, type PlanOptions, type Unit } from './plan.js';
-import { defaultWorkers, queueOf, startPool, type Pool } from './pool.js';
+import { defaultWorkers, startPool, type Pool } from './pool.js';
 import { documentMeta } from './meta.js';
 import type { Produced } from './render.js';
 import { UserError } from '../errors.js';
@@ -178,15 +178,14 @@ async function buildWith(options: BuildOptions, templatesDir: string, timestamp:
   try {
     // Either the main thread renders everything, or workers do while it writes the files.
     const workers = options.workers ?? threadPlan(stale.length);
-    const take = queueOf(stale);
     let done = 0;
     const finish = (p: Produced): void => onDone(p, ++done, stale.length);
     const inMainThread = async (): Promise<void> => {
       const { loadTemplates, loadFonts, produce } = await loadEngine();
       const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
-      for (let unit = take(); unit !== undefined; unit = take()) finish(await produce(shop, unit));
+      for (const unit of stale) finish(await produce(shop, unit));
     };
-    await (workers === 0 ? inMainThread() : startWorkers(workers).run(content, timestamp, take, finish));
+    await (workers === 0 ? inMainThread() : startWorkers(workers).run(content, timestamp, stale, finish));
     const skipped: ManifestEntry[] = [];
     for (const unit of fresh) {
       const record = previous!.units[unit.stem]!;

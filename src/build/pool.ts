@@ -23,18 +23,18 @@ export function defaultWorkers(units = Infinity): number {
   return Math.max(1, Math.min(availableParallelism(), units));
 }
 
-/** Hands out the units of a build one at a time, to workers and the main thread alike. */
-export type Queue = () => Unit | undefined;
-
-export function queueOf(units: readonly Unit[]): Queue {
-  let next = 0;
-  return () => units[next++];
+export interface Pool {
+  /** Renders the units, each on whichever worker is free; each result goes to `onDone`. */
+  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void): Promise<void>;
+  close(): Promise<void>;
 }
 
-export interface Pool {
-  /** Renders units taken from the queue until it is empty; each result goes to `onDone`. */
-  run(content: Content, timestamp: Date, take: Queue, onDone: (p: Produced) => void): Promise<void>;
-  close(): Promise<void>;
+/**
+ * An error as it arrives from a worker: a copy, without a TemplateError's mark but with its
+ * problem, from which the TemplateError is made again.
+ */
+function fromWorker(error: { readonly message: string; readonly problem?: unknown }): Error {
+  return error.problem ? new TemplateError(error.problem as Problem) : error instanceof Error ? error : new Error(error.message);
 }
 
 export function startPool(templatesDir: string, count = defaultWorkers()): Pool {
@@ -49,8 +49,8 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
     return worker;
   });
   return {
-    async run(content, timestamp, take, onDone) {
-      let id = 0;
+    async run(content, timestamp, units, onDone) {
+      let next = 0;
       // After the first failure no worker's result is taken any more: the build is being
       // abandoned, and its output must not receive files.
       let failed = false;
@@ -72,9 +72,10 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
               // sit idle meanwhile (with two in flight, each idled about a second of a national build).
               let inFlight = 0;
               const send = (): void => {
-                for (let unit = inFlight < IN_FLIGHT ? take() : undefined; unit !== undefined; unit = inFlight < IN_FLIGHT ? take() : undefined) {
+                while (inFlight < IN_FLIGHT && next < units.length) {
                   inFlight++;
-                  worker.postMessage({ kind: 'unit', id: id++, unit: unitRef(unit) } satisfies WorkerMessage);
+                  worker.postMessage({ kind: 'unit', id: next, unit: unitRef(units[next]!) } satisfies WorkerMessage);
+                  next++;
                 }
                 if (inFlight === 0) {
                   worker.removeAllListeners('message');
@@ -88,10 +89,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
               };
               worker.on('message', (reply: WorkerReply) => {
                 if (failed) return;
-                if (!reply.ok) {
-                  const problem = reply.error.problem as Problem | undefined;
-                  return fail(problem ? new TemplateError(problem) : new Error(reply.error.message));
-                }
+                if (!reply.ok) return fail(fromWorker(reply.error));
                 inFlight--;
                 try {
                   onDone(reply.produced);
@@ -100,9 +98,8 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
                 }
                 send();
               });
-              // An error thrown as the worker starts (a template that does not compile) arrives
-              // as a copy without the TemplateError's mark, but with its problem.
-              worker.on('error', (e: Error & { problem?: Problem }) => fail(e.problem ? new TemplateError(e.problem) : e));
+              // Thrown as the worker starts, e.g. by a template that does not compile.
+              worker.on('error', (e) => fail(fromWorker(e)));
               send();
             }),
         ),

@@ -100,7 +100,7 @@ function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] 
   const problems: Problem[] = [];
   const places = [...byPlace.keys()];
   for (const [place, errs] of byPlace) {
-    // A error from inside a oneOf/anyOf branch is noise when a more specific one exists below it
+    // An error from inside a oneOf/anyOf branch is noise when a more specific one exists below it
     // (the branch that nearly matched says what is wrong); errors outside branches always count,
     // so an unknown key never hides a missing one beside it.
     const deeper = places.some((p) => p !== place && p.startsWith(place + '/'));

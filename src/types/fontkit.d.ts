@@ -6,6 +6,14 @@ declare module 'fontkit' {
     hasGlyphForCodePoint(codePoint: number): boolean;
     layout(text: string): unknown;
     getGlyph(id: number, codePoints?: number[]): Glyph | null;
+    createSubset(): Subset;
+  }
+  /** A subset for embedding: the glyphs included so far, in order (see fonts.ts). */
+  export interface Subset {
+    glyphs: number[];
+    /** Glyph id → its index in `glyphs`. */
+    mapping: Record<number, number>;
+    encode(): Uint8Array;
   }
   export interface Glyph {
     readonly id: number;

@@ -35,7 +35,6 @@ export function loadFonts(): Fonts {
   return loaded;
 }
 
-
 /**
  * Subsetting a font for a PDF decodes every glyph it keeps (fontkit's TTFSubset calls the
  * glyph's _decode to find composite glyphs), again for every document, and that was a sixth of
@@ -59,13 +58,6 @@ function rememberDecodedGlyphs(font: fontkit.Font): fontkit.Font {
   return font;
 }
 
-/** The parts of fontkit's subset (not in its types) that rememberSubsets touches. */
-interface Subset {
-  glyphs: number[];
-  mapping: Record<number, number>;
-  encode(): Uint8Array;
-}
-
 /** Subsets remembered per font: enough for the documents of one kind in a row. */
 const MAX_SUBSETS = 64;
 
@@ -80,9 +72,9 @@ const MAX_SUBSETS = 64;
  * pdfkit reads afterwards.
  */
 function rememberSubsets(font: fontkit.Font): fontkit.Font {
-  const createSubset = (font as unknown as { createSubset(): Subset }).createSubset.bind(font);
+  const createSubset = font.createSubset.bind(font);
   const made = new Map<string, { readonly bytes: Uint8Array; readonly glyphs: readonly number[] }>();
-  (font as unknown as { createSubset: () => Subset }).createSubset = () => {
+  font.createSubset = () => {
     const subset = createSubset();
     const encode = subset.encode.bind(subset);
     subset.encode = () => {
