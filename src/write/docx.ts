@@ -31,6 +31,7 @@ import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate'
 import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
 import { signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
+import { flattenRuns, PLAIN } from './runs.js';
 
 /** Sizes in half-points, as Word counts them. */
 const SIZE = { text: 21, note: 19, table: 19, h1: 36, h2: 26, h3: 22, furniture: 16 } as const;
@@ -39,40 +40,25 @@ const MARGIN = { top: 1640, bottom: 1560, left: 1440, right: 1440, header: 708, 
 const CONTENT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 const LANGUAGE = 'sv-SE';
 
+/** Marks a block gives all of its text (a decision paragraph is bold). */
 interface Marks {
   readonly bold?: boolean;
   readonly italics?: boolean;
-  /** Inserted text of a comparison: underlined. */
-  readonly underline?: boolean;
-  /** Deleted text of a comparison: struck through. */
-  readonly strike?: boolean;
 }
 
 function runsOf(children: readonly Inline[], marks: Marks = {}): TextRun[] {
-  // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
-  const formatting = {
-    ...(marks.bold ? { bold: true } : {}),
-    ...(marks.italics ? { italics: true } : {}),
-    ...(marks.underline ? { underline: { type: UnderlineType.SINGLE } } : {}),
-    ...(marks.strike ? { strike: true } : {}),
-  };
-  const out: TextRun[] = [];
-  for (const node of children) {
-    if (node.type === 'text') out.push(new TextRun({ text: node.value, ...formatting }));
-    else if (node.type === 'break') out.push(new TextRun({ break: 1 }));
-    else {
-      out.push(
-        ...runsOf(node.children, {
-          ...marks,
-          ...(node.type === 'strong' ? { bold: true } : {}),
-          ...(node.type === 'emphasis' ? { italics: true } : {}),
-          ...(node.type === 'inserted' ? { underline: true } : {}),
-          ...(node.type === 'deleted' ? { strike: true } : {}),
+  return flattenRuns(children, { ...PLAIN, bold: marks.bold === true, italic: marks.italics === true }).map((r) =>
+    r.type === 'break'
+      ? new TextRun({ break: 1 })
+      : // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
+        new TextRun({
+          text: r.text,
+          ...(r.marks.bold ? { bold: true } : {}),
+          ...(r.marks.italic ? { italics: true } : {}),
+          ...(r.marks.underline ? { underline: { type: UnderlineType.SINGLE } } : {}),
+          ...(r.marks.strike ? { strike: true } : {}),
         }),
-      );
-    }
-  }
-  return out;
+  );
 }
 
 function headingStyle(level: 1 | 2 | 3, size: number, before: number, after: number): IParagraphStyleOptions {

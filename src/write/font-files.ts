@@ -9,8 +9,10 @@ export const FONT_FILES = {
   serif: 'DejaVuSerif.ttf',
   serifBold: 'DejaVuSerif-Bold.ttf',
   serifItalic: 'DejaVuSerif-Italic.ttf',
+  serifBoldItalic: 'DejaVuSerif-BoldItalic.ttf',
   sans: 'DejaVuSans.ttf',
   sansBold: 'DejaVuSans-Bold.ttf',
+  sansBoldOblique: 'DejaVuSans-BoldOblique.ttf',
 } as const;
 
 export type FontName = keyof typeof FONT_FILES;

@@ -20,6 +20,7 @@ import type {
 } from '../model.js';
 import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
 import type { Fonts, FontName } from './fonts.js';
+import { flattenRuns, PLAIN, type Marks } from './runs.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -46,11 +47,14 @@ const LIST_INDENT = 18;
 const CELL_PAD = 4;
 const COLOR = { text: '#000000', muted: '#444444', rule: '#777777' } as const;
 
-/** The fonts a run of inline text is set in, by paragraph kind and emphasis. */
-function runFont(base: 'text' | 'heading', bold: boolean, italic: boolean): FontName {
-  if (base === 'heading') return 'sansBold';
-  if (bold) return 'serifBold';
-  return italic ? 'serifItalic' : 'serif';
+/** The face a run is set in: its block's family, and its own weight and slant. */
+function runFont(family: 'serif' | 'sans', marks: Marks): FontName {
+  if (family === 'sans') {
+    // Sans is the face of headings and table headers, which are bold throughout.
+    return marks.italic ? 'sansBoldOblique' : 'sansBold';
+  }
+  if (marks.bold) return marks.italic ? 'serifBoldItalic' : 'serifBold';
+  return marks.italic ? 'serifItalic' : 'serif';
 }
 
 interface Run {
@@ -62,31 +66,30 @@ interface Run {
   readonly strike: boolean;
 }
 
-interface Marks {
-  readonly bold: boolean;
-  readonly italic: boolean;
-  readonly underline: boolean;
-  readonly strike: boolean;
+/**
+ * A block's inline content as runs of pdfkit text, every mark kept wherever it appears (emphasis
+ * inside bold, in headings, in table headers). Headings and table headers are set in bold sans.
+ */
+function runs(children: readonly Inline[], family: 'serif' | 'sans', base: Marks = PLAIN): Run[] {
+  const start = family === 'sans' ? { ...base, bold: true } : base;
+  return flattenRuns(children, start).map((r) => {
+    // A line break only splits the text into lines (see lines()); its face is never used.
+    const marks = r.type === 'text' ? r.marks : start;
+    return { text: r.type === 'text' ? r.text : '\n', font: runFont(family, marks), underline: marks.underline, strike: marks.strike };
+  });
 }
 
-const PLAIN: Marks = { bold: false, italic: false, underline: false, strike: false };
-
-function runs(children: readonly Inline[], base: 'text' | 'heading', marks: Marks = PLAIN): Run[] {
+/**
+ * Adjacent runs in the same face and decoration joined into one: one piece of text for pdfkit
+ * to set, so that a heading's number and an unmarked title are set as one line, as before.
+ */
+function merged(rs: readonly Run[]): Run[] {
   const out: Run[] = [];
-  const run = (text: string): Run => ({ text, font: runFont(base, marks.bold, marks.italic), underline: marks.underline, strike: marks.strike });
-  for (const node of children) {
-    if (node.type === 'text') out.push(run(node.value));
-    else if (node.type === 'break') out.push(run('\n'));
-    else {
-      out.push(
-        ...runs(node.children, base, {
-          bold: marks.bold || node.type === 'strong',
-          italic: marks.italic || node.type === 'emphasis',
-          underline: marks.underline || node.type === 'inserted',
-          strike: marks.strike || node.type === 'deleted',
-        }),
-      );
-    }
+  for (const r of rs) {
+    const prev = out[out.length - 1];
+    if (prev && r.text !== '\n' && prev.text !== '\n' && prev.font === r.font && prev.underline === r.underline && prev.strike === r.strike) {
+      out[out.length - 1] = { ...prev, text: prev.text + r.text };
+    } else out.push(r);
   }
   return out;
 }
@@ -306,6 +309,14 @@ class Layout {
     }
   }
 
+  /** A heading's runs: the article number upright, then the heading's own text with its marks. */
+  private headingRuns(h: Heading): Run[] {
+    const n = this.numbers.get(h);
+    const own = runs(h.children, 'sans');
+    if (n === undefined) return own;
+    return merged([{ text: `${articleLabel(n)} `, font: runFont('sans', PLAIN), underline: false, strike: false }, ...own]);
+  }
+
   private headingText(h: Heading): string {
     const n = this.numbers.get(h);
     const text = inlineText(h.children);
@@ -318,7 +329,7 @@ class Layout {
     const line = TEXT_SIZE * 1.2 + LINE_GAP;
     switch (block.type) {
       case 'paragraph':
-        return Math.min(this.textHeight(runs(block.children, 'text'), CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
+        return Math.min(this.textHeight(runs(block.children, 'serif'), CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
       case 'list':
       case 'table':
         return line * 2 + CELL_PAD * 2;
@@ -339,12 +350,7 @@ class Layout {
     const parent = this.outline.slice(0, h.level - 1).reverse().find((o) => o !== undefined) ?? this.pdf.outline;
     this.outline.length = h.level - 1;
     this.outline[h.level - 1] = parent.addItem(text);
-    this.root.add(
-      this.struct(`H${h.level}`, {}, () => {
-        this.font('sansBold').fontSize(style.size).fillColor(COLOR.text);
-        this.pdf.text(text, MARGIN.left, this.y, { width: CONTENT_WIDTH });
-      }),
-    );
+    this.root.add(this.struct(`H${h.level}`, {}, () => this.writeRuns(this.headingRuns(h), MARGIN.left, CONTENT_WIDTH, style.size, COLOR.text, this.y, 0)));
     this.pdf.y += style.after;
   }
 
@@ -417,7 +423,7 @@ class Layout {
   private paragraph(p: Paragraph, parent: Struct): void {
     const decision = p.style === 'decision';
     const note = p.style === 'note';
-    const rs = runs(p.children, 'text', { ...PLAIN, bold: decision });
+    const rs = runs(p.children, 'serif', { ...PLAIN, bold: decision });
     const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
     const height = this.textHeight(rs, CONTENT_WIDTH, size, 60);
@@ -431,7 +437,7 @@ class Layout {
     parent.add(l);
     list.items.forEach((item, i) => {
       const label = list.ordered ? `${i + 1}.` : '•';
-      const rs = runs(item.children, 'text');
+      const rs = runs(item.children, 'serif');
       const bodyX = left + LIST_INDENT;
       const width = PAGE.width - MARGIN.right - bodyX;
       this.ensure(Math.min(this.textHeight(rs, width, TEXT_SIZE), 40));
@@ -467,7 +473,7 @@ class Layout {
       Math.max(
         ...row.map((cell, i) => {
           // Measured in the widest face the cell uses, so a bold line never runs into the next row.
-          const face = bold ? 'sansBold' : runs(cell.children, 'text').some((r) => r.font === 'serifBold') ? 'serifBold' : 'serif';
+          const face = bold ? 'sansBold' : runs(cell.children, 'serif').some((r) => r.font === 'serifBold' || r.font === 'serifBoldItalic') ? 'serifBold' : 'serif';
           return this.measure(inlineText(cell.children), face, TEXT_SIZE - 1, widths[i]! - 2 * CELL_PAD, 1);
         }),
       ) + 2 * CELL_PAD;
@@ -483,7 +489,7 @@ class Layout {
         tr.add(
           this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
             // Runs, not plain text: cells keep their emphasis and a comparison's inserted and deleted text.
-            this.writeRuns(runs(cell.children, header ? 'heading' : 'text'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
+            this.writeRuns(runs(cell.children, header ? 'sans' : 'serif'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
           }),
         );
         x += widths[i]!;
@@ -526,8 +532,7 @@ class Layout {
     const top = this.y;
     let x = MARGIN.left;
     row.forEach((cell, i) => {
-      this.font('sansBold').fontSize(TEXT_SIZE - 1).fillColor(COLOR.text);
-      this.pdf.text(inlineText(cell.children), x + CELL_PAD, top + CELL_PAD, { width: widths[i]! - 2 * CELL_PAD, lineGap: 1 });
+      this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
       x += widths[i]!;
     });
     this.pdf.lineWidth(0.8).strokeColor(COLOR.rule);

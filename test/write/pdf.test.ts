@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { documentText } from '../../src/model.js';
+import { documentText, type Document } from '../../src/model.js';
+import { parseMarkup } from '../../src/render/markup.js';
 import { loadFonts, FONT_FILES, type FontName } from '../../src/write/fonts.js';
 import { writePdf } from '../../src/write/pdf.js';
 import { has, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
@@ -69,5 +70,64 @@ describe('the PDF writer', () => {
     const rows = run('pdffonts', [await samplePdf()]).stdout.trim().split('\n').slice(2);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toMatch(/\+DejaVu\S*\s+CID TrueType\s+Identity-H\s+yes yes yes/);
+  });
+});
+
+/** A document with every kind of nested emphasis the writers must keep. */
+function emphasisDocument(): Document {
+  return {
+    meta: { ...sampleDocument().meta, title: 'Betoning' },
+    blocks: parseMarkup(
+      `<h2 class="article">Om <em>Kursivrubrik</em></h2>
+       <p class="decision">Beslut om <em>Nyparagraf</em> slut</p>
+       <p><strong>Fet <em>Fetkursiv</em></strong> och <em>Kursiv</em></p>
+       <table><thead><tr><th>Huvud <em>Kurshuvud</em></th></tr></thead><tbody><tr><td><strong>Cellfet <em>Cellfetkursiv</em></strong></td></tr></tbody></table>`,
+      'fixture',
+    ),
+  };
+}
+
+/**
+ * The full font name (as pdffonts lists it) that each word is drawn in, from poppler's own
+ * reading of the page: pdftohtml's XML names each text's font by its subset tag, and pdffonts
+ * gives the full name for that tag.
+ */
+function wordFonts(file: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const row of run('pdffonts', [file]).stdout.trim().split('\n').slice(2)) {
+    const name = row.split(/\s+/)[0]!;
+    names.set(name.split('+')[0]!, name.split('+')[1]!);
+  }
+  const xml = run('pdftohtml', ['-xml', '-i', '-stdout', file]).stdout;
+  const specs = new Map<string, string>();
+  for (const m of xml.matchAll(/<fontspec id="(\d+)"[^>]* family="([A-Z]{6})\+/g)) specs.set(m[1]!, names.get(m[2]!)!);
+  const words = new Map<string, string>();
+  for (const m of xml.matchAll(/<text [^>]*font="(\d+)">(.*?)<\/text>/g)) {
+    for (const word of m[2]!.replace(/<[^>]+>/g, '').split(/\s+/)) if (word) words.set(word, specs.get(m[1]!)!);
+  }
+  return words;
+}
+
+describe('emphasis in the PDF', () => {
+  it.runIf(has('pdftohtml') && has('pdffonts'))('keeps italics inside bold, in headings and in table headers', async () => {
+    const file = join(tempDir(), 'emphasis.pdf');
+    writeFileSync(file, await writePdf(emphasisDocument(), fonts));
+    const fontOf = wordFonts(file);
+    expect(Object.fromEntries(['Om', 'Kursivrubrik', 'Beslut', 'Nyparagraf', 'Fet', 'Fetkursiv', 'och', 'Kursiv', 'Huvud', 'Kurshuvud', 'Cellfet', 'Cellfetkursiv'].map((w) => [w, fontOf.get(w)]))).toEqual({
+      Om: 'DejaVuSans-Bold',
+      Kursivrubrik: 'DejaVuSans-BoldOblique',
+      Beslut: 'DejaVuSerif-Bold',
+      Nyparagraf: 'DejaVuSerif-BoldItalic',
+      Fet: 'DejaVuSerif-Bold',
+      Fetkursiv: 'DejaVuSerif-BoldItalic',
+      och: 'DejaVuSerif',
+      Kursiv: 'DejaVuSerif-Italic',
+      Huvud: 'DejaVuSans-Bold',
+      Kurshuvud: 'DejaVuSans-BoldOblique',
+      Cellfet: 'DejaVuSerif-Bold',
+      Cellfetkursiv: 'DejaVuSerif-BoldItalic',
+    });
+    // The number of an article stays upright, and the text still reads as one heading.
+    expect(normalizeSpace(pdfText(file))).toContain('1 § Om Kursivrubrik');
   });
 });
