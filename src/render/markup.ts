@@ -53,8 +53,125 @@ const INLINE_MARKS: Readonly<Record<string, 'emphasis' | 'strong' | 'inserted' |
 /** HTML whitespace, deliberately not \s: a non-breaking space is content, not layout. */
 const HTML_SPACE = /[ \t\n\r\f]+/g;
 
+/** Every element of the subset. */
+const ELEMENTS: ReadonlySet<string> = new Set([
+  'h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+  'page-break', 'signatures', 'signature', ...Object.keys(INLINE_MARKS), 'br',
+]);
+/** Elements that stand for something, not for what they hold: they must be empty. */
+const EMPTY: ReadonlySet<string> = new Set(['page-break', 'signature', 'br']);
+/** HTML's void elements among them: no end tag (and `<br/>` is a complete element). */
+const VOID: ReadonlySet<string> = new Set(['br']);
+
+/** A place where markup is not what it seems to say, with what is wrong there. */
+export interface MarkupFault {
+  readonly line: number;
+  readonly column: number;
+  /** Position in the text, for ordering. */
+  readonly offset: number;
+  readonly message: string;
+}
+
+/** The element name of the tag that starts at `offset`. */
+function tagAt(markup: string, offset: number): string {
+  return /^<\/?([a-zA-Z][^\s/>]*)/.exec(markup.slice(offset, offset + 80))?.[1]?.toLowerCase() ?? '?';
+}
+
+/** parse5's error codes, said as what to do about them where we know the likely cause. */
+function parseErrorMessage(code: string, markup: string, offset: number): string {
+  switch (code) {
+    case 'non-void-html-element-start-tag-with-trailing-solidus': {
+      const name = tagAt(markup, offset);
+      return `<${name}/> does not close itself in HTML, so everything after it would end up inside it: write <${name}></${name}>`;
+    }
+    case 'duplicate-attribute':
+      return 'an attribute is given twice in this tag';
+    case 'end-tag-with-attributes':
+      return 'an end tag cannot have attributes';
+    default:
+      return `markup that HTML does not read as written (${code.replace(/-/g, ' ')})`;
+  }
+}
+
+/**
+ * Every place where the markup would not be read as it is written. An HTML parser never fails: it
+ * repairs, and a repair loses or moves text (`<page-break/><p>…` puts the paragraph inside the
+ * page break, an unclosed `<em>` is carried into the next paragraph). So the subset is stricter
+ * than HTML: what the tokenizer reports, every element closed by its own end tag, no end tag
+ * without its element, no element the parser had to invent, nothing inside an element that
+ * must be empty, no element outside the subset.
+ */
+export function markupFaults(markup: string): MarkupFault[] {
+  return parseChecked(markup, true).faults;
+}
+
+/** The parsed fragment and its faults, first fault first. */
+function parseChecked(markup: string, unknownElements: boolean): { fragment: Fragment; faults: MarkupFault[] } {
+  const faults: MarkupFault[] = [];
+  const fragment = parseFragment(markup, {
+    sourceCodeLocationInfo: true,
+    onParseError: (e) => faults.push({ line: e.startLine, column: e.startCol, offset: e.startOffset, message: parseErrorMessage(e.code, markup, e.startOffset) }),
+  });
+  faults.push(...treeFaults(fragment, markup, unknownElements));
+  // Stable: at one position the tokenizer's finding, which says most, comes first.
+  return { fragment, faults: faults.sort((a, b) => a.offset - b.offset) };
+}
+
+type Fragment = DefaultTreeAdapterMap['documentFragment'];
+
+/** `unknownElements`: report elements outside the subset (parseMarkup says more, in context). */
+function treeFaults(fragment: Fragment, markup: string, unknownElements: boolean): MarkupFault[] {
+  const faults: MarkupFault[] = [];
+  const at = (loc: { startLine: number; startCol: number; startOffset: number }, message: string): void => {
+    faults.push({ line: loc.startLine, column: loc.startCol, offset: loc.startOffset, message });
+  };
+  const endTags = new Set<number>();
+  const starts = new Set<number>();
+  const comments: [number, number][] = [];
+  const walk = (parent: Node, where: { startLine: number; startCol: number; startOffset: number }): void => {
+    for (const node of (parent as { childNodes?: Node[] }).childNodes ?? []) {
+      const loc = (node as { sourceCodeLocation?: Element['sourceCodeLocation'] }).sourceCodeLocation;
+      if (node.nodeName === '#comment') {
+        if (loc) comments.push([loc.startOffset, loc.endOffset]);
+        continue;
+      }
+      if (!('tagName' in node)) continue;
+      const el = node as Element;
+      if (!loc?.startTag) {
+        at(where, `the markup leaves out a <${el.tagName}> that HTML requires here: write it out`);
+        walk(el, where);
+        continue;
+      }
+      // The parser copies an element it had to close early into what follows; the copy keeps the
+      // original's location, and the original is reported.
+      if (starts.has(loc.startOffset)) continue;
+      starts.add(loc.startOffset);
+      if (unknownElements && !ELEMENTS.has(el.tagName)) at(loc, `<${el.tagName}> is not part of the kansli markup (see src/render/markup.ts)`);
+      if (loc.endTag) endTags.add(loc.endTag.startOffset);
+      else if (!VOID.has(el.tagName)) at(loc, `<${el.tagName}> is not closed by its own </${el.tagName}>: what follows would be read as part of it`);
+      if (EMPTY.has(el.tagName)) {
+        const inside = el.childNodes.find((n) => n.nodeName !== '#comment' && !(n.nodeName === '#text' && (n as { value: string }).value.replace(HTML_SPACE, '') === ''));
+        if (inside) at(loc, `<${el.tagName}> must be empty, but holds ${inside.nodeName === '#text' ? 'text' : `<${inside.nodeName}>`}`);
+      }
+      walk(el, loc);
+    }
+  };
+  walk(fragment, { startLine: 1, startCol: 1, startOffset: 0 });
+  const inComment = (offset: number): boolean => comments.some(([from, to]) => offset >= from && offset < to);
+  for (const m of markup.matchAll(/<\/([a-zA-Z][^\s/>]*)/g)) {
+    if (endTags.has(m.index) || inComment(m.index)) continue;
+    const before = markup.slice(0, m.index);
+    const line = before.split('\n').length;
+    const column = m.index - before.lastIndexOf('\n');
+    faults.push({ line, column, offset: m.index, message: `</${m[1]!.toLowerCase()}> closes no element that is open here` });
+  }
+  return faults;
+}
+
 export function parseMarkup(markup: string, template: string): Block[] {
-  const fragment = parseFragment(markup, { sourceCodeLocationInfo: true });
+  const { fragment, faults } = parseChecked(markup, false);
+  const [fault] = faults;
+  if (fault) throw new MarkupError(fault.message, { template, line: fault.line, column: fault.column });
   const origin = (node: Node): Origin => {
     const loc = 'sourceCodeLocation' in node ? node.sourceCodeLocation : undefined;
     return { template, line: loc?.startLine ?? 1, column: loc?.startCol ?? 1 };

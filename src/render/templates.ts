@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Block } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
-import { MarkupError, parseMarkup } from './markup.js';
+import { MarkupError, markupFaults, parseMarkup } from './markup.js';
 import * as sv from './swedish.js';
 import { TEMPLATE_DIR, templateNames } from './template-files.js';
 import type { View } from './view.js';
@@ -62,6 +62,8 @@ function compileTemplates(dir: string): TemplateSet {
     } catch (e) {
       throw new TemplateError(problemFrom(e, label, source));
     }
+    const fault = staticMarkupFault(source);
+    if (fault) throw new TemplateError({ severity: 'error', file: label, position: { line: fault.line, column: fault.column }, message: fault.message });
     const wrapped = (context: unknown, options?: Handlebars.RuntimeOptions): string => {
       try {
         return fn(context, options);
@@ -109,6 +111,58 @@ function compileTemplates(dir: string): TemplateSet {
       }
     },
   };
+}
+
+/**
+ * A template's markup as it reads without its data: every Handlebars expression replaced by a
+ * neutral placeholder of the same length, newlines kept, so that a position in the result is the
+ * same line and column in the template. Handlebars escapes every value it writes, so values can
+ * never become markup: whatever markup a rendered document has is written in a template (or
+ * partial) and is seen here, in every branch, whatever the data. A value becomes "x"s (text, or
+ * an attribute's value); block tags, partials and comments, which write no text of their own,
+ * become spaces. A partial is checked in its own file.
+ */
+export function neutralMarkup(source: string): { readonly markup: string; readonly unescaped: { line: number; column: number } | null } {
+  let markup = '';
+  let unescaped: { line: number; column: number } | null = null;
+  let i = 0;
+  while (i < source.length) {
+    const open = source.indexOf('{{', i);
+    if (open < 0) {
+      markup += source.slice(i);
+      break;
+    }
+    if (source[open - 1] === '\\') {
+      // An escaped mustache is literal text.
+      markup += source.slice(i, open + 2);
+      i = open + 2;
+      continue;
+    }
+    markup += source.slice(i, open);
+    const comment = /^\{\{~?!--/.test(source.slice(open, open + 6));
+    const triple = source.startsWith('{{{', open);
+    const closer = comment ? /--~?\}\}/g : triple ? /\}\}\}/g : /\}\}/g;
+    closer.lastIndex = open + 2;
+    const found = closer.exec(source);
+    const end = found ? found.index + found[0].length : source.length;
+    const tag = source.slice(open, end);
+    const inner = tag.replace(/^\{\{\{?~?\s*/, '');
+    if ((triple || inner.startsWith('&')) && unescaped === null) {
+      const before = source.slice(0, open);
+      unescaped = { line: before.split('\n').length, column: open - before.lastIndexOf('\n') };
+    }
+    const writesText = !comment && !/^([#/^!>*]|else\b)/.test(inner);
+    markup += tag.replace(/[^\n]/g, writesText ? 'x' : ' ');
+    i = end;
+  }
+  return { markup, unescaped };
+}
+
+/** The first markup fault of a template or partial, at its own line and column. */
+function staticMarkupFault(source: string): { line: number; column: number; message: string } | undefined {
+  const { markup, unescaped } = neutralMarkup(source);
+  if (unescaped) return { ...unescaped, message: 'a value in {{{…}}} or {{&…}} is written unescaped, so data could become markup: use {{…}}' };
+  return markupFaults(markup)[0];
 }
 
 function problemFrom(e: unknown, file: string, _source?: string): Problem {
