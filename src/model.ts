@@ -123,6 +123,12 @@ export interface DocumentMeta {
   readonly dnr: string | null;
   /** The document's date, ISO yyyy-mm-dd, printed in the page header; null while not set. */
   readonly date: string | null;
+  /** The document's id (documents.yaml, or the comparison's), by which a case-management system files it. */
+  readonly documentId: string;
+  /** The member a per-member document is for; null for a document made once. */
+  readonly member: { readonly id: string; readonly name: string } | null;
+  /** The charter version (12 hex digits) the document prints, when it prints one. */
+  readonly charterVersion: string | null;
   /** The moment written into file metadata (creation and modification dates). */
   readonly timestamp: Date;
 }

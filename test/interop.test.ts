@@ -3,7 +3,7 @@
  * These are the readers a registrar, a web publisher and a Word user have; our own code never
  * judges its own output here. Each test skips, saying why, where its program is missing.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, check } from '../src/build/build.js';
@@ -131,6 +131,20 @@ describe.runIf(has('pdfinfo') && has('pdffonts') && has('qpdf') && has('pdftotex
     expect(json.outlines).toHaveLength(1);
     expect(json.outlines[0]!.title).toBe('Förbundsordning för Samordningsförbundet Västmanland');
     expect(json.outlines[0]!.kids[0]!.title).toBe('1\u00a0§ Namn');
+  });
+
+  it('identifies PDF/UA-1 and files each document under its id, member and cited charter version', () => {
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { charter: { version: string } };
+    for (const { stem, model } of documents) {
+      const meta = run('pdfinfo', ['-meta', pdfOf(stem)]).stdout;
+      const property = (name: string): string | null => new RegExp(`<kansli:${name}>([^<]*)</kansli:${name}>`).exec(meta)?.[1] ?? null;
+      expect(meta, stem).toContain('<pdfuaid:part>1</pdfuaid:part>');
+      expect(property('documentId'), stem).toBe(stem.split('/')[0]);
+      expect(property('memberId'), stem).toBe(model.meta.member ? stem.split('/')[1] : null);
+      // The adoption proposals and the charter print the version; the other documents do not.
+      const cites = /version [0-9a-f]{12}/i.test(pdfText(pdfOf(stem)));
+      expect(property('charterVersion'), stem).toBe(cites ? manifest.charter.version : null);
+    }
   });
 });
 

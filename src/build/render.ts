@@ -14,6 +14,9 @@ import { writePdf } from '../write/pdf.js';
 import { track, type ReadPath } from './deps.js';
 import type { Format, Unit } from './plan.js';
 
+/** The read path of the charter version in a document's view. */
+const CHARTER_VERSION_READ = '/charter/versionHash';
+
 export function renderUnit(content: Content, shared: SharedView, templates: TemplateSet, unit: Unit, timestamp: Date): Document {
   return renderTracked(content, shared, templates, unit, timestamp).model;
 }
@@ -22,7 +25,10 @@ export function renderUnit(content: Content, shared: SharedView, templates: Temp
 export function renderTracked(content: Content, shared: SharedView, templates: TemplateSet, unit: Unit, timestamp: Date): { model: Document; reads: ReadPath[] } {
   const tracked = track(documentView(shared, unit.document, unit.member));
   const blocks = templates.render(unit.document.template, tracked.view);
-  return { model: { meta: documentMeta(content, unit, timestamp), blocks }, reads: tracked.reads() };
+  const reads = tracked.reads();
+  // Read, and so printed: the version is then part of the document's inputs (see deps.ts).
+  const version = reads.includes(CHARTER_VERSION_READ) ? shared.charter.versionHash : null;
+  return { model: { meta: documentMeta(content, unit, timestamp, version), blocks }, reads };
 }
 
 export interface Produced {

@@ -63,7 +63,7 @@ export function comparisonView(c: Comparison): ComparisonView {
   };
 }
 
-function meta(content: Content, title: string, subject: string, member: Member | null, timestamp: Date): DocumentMeta {
+function meta(content: Content, id: string, title: string, subject: string, member: Member | null, version: string, timestamp: Date): DocumentMeta {
   return {
     title: member ? `${title} – ${member.name}` : title,
     author: content.issuer,
@@ -72,6 +72,10 @@ function meta(content: Content, title: string, subject: string, member: Member |
     language: 'sv-SE',
     dnr: null,
     date: null,
+    documentId: id,
+    member: member ? { id: member.id, name: member.name } : null,
+    // Both print the proposed version, which is what a council adopts.
+    charterVersion: version,
     timestamp,
   };
 }
@@ -104,7 +108,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     stem: COMPARISON_TEMPLATE,
     document: COMPARISON_TEMPLATE,
     member: null,
-    model: { meta: meta(after, title, subject, null, timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
+    model: { meta: meta(after, COMPARISON_TEMPLATE, title, subject, null, comparison.to.hash, timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
   });
   // Nothing to decide when nothing changed: then the comparison says so, and no proposals are made.
   if (comparison.summary !== null) {
@@ -116,7 +120,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
         document: PROPOSAL_FOLDER,
         member,
         model: {
-          meta: meta(before, proposalTitle, proposalSubject, member, timestamp),
+          meta: meta(before, PROPOSAL_FOLDER, proposalTitle, proposalSubject, member, comparison.to.hash, timestamp),
           blocks: templates.render(PROPOSAL_TEMPLATE, view(PROPOSAL_FOLDER, proposalTitle, proposalSubject, member)),
         },
       });

@@ -10,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import type {
   Block,
   Document,
+  DocumentMeta,
   Heading,
   Inline,
   List,
@@ -25,6 +26,8 @@ import { flattenRuns, PLAIN, type Marks } from './runs.js';
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
 interface Struct {
+  /** The element's dictionary, for attributes pdfkit has no option for. */
+  readonly dictionary: { readonly data: Record<string, unknown> };
   add(child: Struct | (() => void)): Struct;
   end(): void;
 }
@@ -129,6 +132,44 @@ const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
 const MAX_HEIGHTS = 100_000;
 
+/** The XMP namespace of kansli's document properties (.invalid: a name, never a place to look up). */
+export const KANSLI_XMP_NS = 'http://kansli.invalid/ns/document/1.0/';
+
+/** The properties kansli files a document under, in XMP: what a case-management system reads. */
+const KANSLI_PROPERTIES: readonly { readonly name: string; readonly description: string; readonly value: (meta: DocumentMeta) => string | null }[] = [
+  { name: 'registryNumber', description: 'Registry number (diarienummer)', value: (m) => m.dnr },
+  { name: 'documentId', description: "The document's id in the sources", value: (m) => m.documentId },
+  { name: 'memberId', description: 'Id of the member the document is for', value: (m) => m.member?.id ?? null },
+  { name: 'member', description: 'Official name of the member the document is for', value: (m) => m.member?.name ?? null },
+  { name: 'charterVersion', description: 'Version of the charter the document cites', value: (m) => m.charterVersion },
+  { name: 'date', description: "The document's date (yyyy-mm-dd)", value: (m) => m.date },
+];
+
+/**
+ * XMP beyond pdfkit's: the PDF/UA-1 identification (pdfkit's subset option takes PDF/A or PDF/UA,
+ * not both) and kansli's document properties, with the PDF/A extension schemas that describe
+ * both, since PDF/A allows only described properties in its metadata.
+ */
+export function extraXmp(meta: DocumentMeta): string {
+  const property = (name: string, type: string, category: string, description: string): string =>
+    `<rdf:li rdf:parseType="Resource"><pdfaProperty:name>${name}</pdfaProperty:name><pdfaProperty:valueType>${type}</pdfaProperty:valueType><pdfaProperty:category>${category}</pdfaProperty:category><pdfaProperty:description>${escapeXml(description)}</pdfaProperty:description></rdf:li>`;
+  const schema = (name: string, ns: string, prefix: string, properties: string[]): string =>
+    `<rdf:li rdf:parseType="Resource"><pdfaSchema:schema>${name}</pdfaSchema:schema><pdfaSchema:namespaceURI>${ns}</pdfaSchema:namespaceURI><pdfaSchema:prefix>${prefix}</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>${properties.join('')}</rdf:Seq></pdfaSchema:property></rdf:li>`;
+  return [
+    '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+    '<pdfaExtension:schemas><rdf:Bag>',
+    schema('PDF/UA Universal Accessibility Schema', 'http://www.aiim.org/pdfua/ns/id/', 'pdfuaid', [property('part', 'Integer', 'internal', 'Part of ISO 14289 the file conforms to')]),
+    schema('kansli document properties', KANSLI_XMP_NS, 'kansli', KANSLI_PROPERTIES.map((p) => property(p.name, 'Text', 'external', p.description))),
+    '</rdf:Bag></pdfaExtension:schemas>',
+    '</rdf:Description>',
+    '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>',
+    `<rdf:Description rdf:about="" xmlns:kansli="${KANSLI_XMP_NS}">${KANSLI_PROPERTIES.map((p) => {
+      const value = p.value(meta);
+      return value === null ? '' : `<kansli:${p.name}>${escapeXml(value)}</kansli:${p.name}>`;
+    }).join('')}</rdf:Description>`,
+  ].join('\n');
+}
+
 /** XMP is XML, and pdfkit writes metadata values into it unescaped. */
 function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -158,6 +199,8 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
     },
   }) as PDF;
   escapeMetadata(pdf);
+  // pdfkit's own metadata (dc:title, pdfaid) is added as the document ends; this goes beside it.
+  (pdf as unknown as { appendXML(xml: string): void }).appendXML(extraXmp(meta));
   for (const name of Object.keys(fonts.parsed) as FontName[]) {
     pdf.registerFont(name, fonts.parsed[name] as never);
   }
@@ -434,6 +477,8 @@ class Layout {
 
   private list(list: List, parent: Struct, left: number): void {
     const l = this.struct('L');
+    // How the labels number the items (PDF/UA wants it on every list with labels).
+    l.dictionary.data.A = { O: 'List', ListNumbering: list.ordered ? 'Decimal' : 'Disc' };
     parent.add(l);
     list.items.forEach((item, i) => {
       const label = list.ordered ? `${i + 1}.` : '•';

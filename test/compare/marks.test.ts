@@ -19,7 +19,7 @@ const markup = `<p>Styrelsen består av <del>sju</del> <ins>nio</ins> ledamöter
 
 function doc(): Document {
   return {
-    meta: { title: 'Ändringar', author: 'Kansliet', subject: 'Prov', keywords: [], language: 'sv-SE', dnr: null, date: null, timestamp: new Date('2023-03-01T00:00:00Z') },
+    meta: { title: 'Ändringar', author: 'Kansliet', subject: 'Prov', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 'jamforelse', member: null, charterVersion: null, timestamp: new Date('2023-03-01T00:00:00Z') },
     blocks: parseMarkup(markup, 'marks'),
   };
 }

@@ -131,3 +131,60 @@ describe('emphasis in the PDF', () => {
     expect(normalizeSpace(pdfText(file))).toContain('1 § Om Kursivrubrik');
   });
 });
+
+describe('accessibility and filing metadata in the PDF', () => {
+  it.runIf(has('pdfinfo'))('identifies PDF/UA-1 beside PDF/A-2a, and files the document under kansli properties, escaped', async () => {
+    const meta = run('pdfinfo', ['-meta', await samplePdf()]).stdout;
+    expect(meta).toMatch(/<pdfaid:part>2<\/pdfaid:part>\s*<pdfaid:conformance>A<\/pdfaid:conformance>/);
+    expect(meta).toContain('<pdfuaid:part>1</pdfuaid:part>');
+    expect(meta).toContain('xmlns:kansli="http://kansli.invalid/ns/document/1.0/"');
+    for (const [name, value] of [
+      ['registryNumber', 'SFV 2023/17'],
+      ['documentId', 'prov'],
+      ['memberId', 'koping'],
+      ['member', 'Köpings kommun &amp; &lt;Co&gt;'],
+      ['charterVersion', '0123456789ab'],
+      ['date', '2023-03-01'],
+    ]) {
+      expect(meta).toContain(`<kansli:${name}>${value}</kansli:${name}>`);
+    }
+    // PDF/A admits only properties that an extension schema describes: both new namespaces are.
+    expect(meta).toMatch(/<pdfaSchema:namespaceURI>http:\/\/www\.aiim\.org\/pdfua\/ns\/id\/<\/pdfaSchema:namespaceURI><pdfaSchema:prefix>pdfuaid<\/pdfaSchema:prefix>/);
+    expect(meta).toMatch(/<pdfaSchema:namespaceURI>http:\/\/kansli\.invalid\/ns\/document\/1\.0\/<\/pdfaSchema:namespaceURI><pdfaSchema:prefix>kansli<\/pdfaSchema:prefix>/);
+    for (const name of ['registryNumber', 'documentId', 'memberId', 'member', 'charterVersion', 'date']) expect(meta).toContain(`<pdfaProperty:name>${name}</pdfaProperty:name>`);
+  });
+
+  it.runIf(has('pdfinfo') && has('python3'))('writes XMP that an XML parser reads', async () => {
+    const meta = run('pdfinfo', ['-meta', await samplePdf()]).stdout;
+    const parsed = run('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print(len(d.getElementsByTagName("kansli:member")))'], { input: meta });
+    expect(parsed.stderr).toBe('');
+    expect(parsed.stdout.trim()).toBe('1');
+  });
+
+  it.runIf(has('pdfinfo'))('leaves out the properties a document does not have', async () => {
+    const doc = sampleDocument();
+    const file = join(tempDir(), 'once.pdf');
+    writeFileSync(file, await writePdf({ ...doc, meta: { ...doc.meta, dnr: null, member: null, charterVersion: null, date: null } }, fonts));
+    const meta = run('pdfinfo', ['-meta', file]).stdout;
+    expect(meta).toContain('<kansli:documentId>prov</kansli:documentId>');
+    expect(meta).not.toMatch(/<kansli:(registryNumber|memberId|member|charterVersion|date)>/);
+  });
+
+  it.runIf(has('pdfinfo'))('gives lists their numbering and table header cells their scope', async () => {
+    const tree = run('pdfinfo', ['-struct', await samplePdf()]).stdout;
+    // The sample's bullet list holds a numbered list in its second item.
+    expect(tree).toMatch(/^ {2}L \(block\):\n {5}\/ListNumbering \/Disc$/m);
+    expect(tree).toMatch(/^ {6}L \(block\):\n {9}\/ListNumbering \/Decimal$/m);
+    expect(tree.match(/TH:\n\s+\/Scope \/Column/g)).toHaveLength(2);
+  });
+
+  it.runIf(has('qpdf'))('says the same to qpdf: list numbering and scope as structure attributes', async () => {
+    const json = JSON.parse(run('qpdf', ['--json', '--json-key=qpdf', await samplePdf()]).stdout) as { qpdf: [unknown, Record<string, { value?: unknown }>] };
+    const elements = Object.values(json.qpdf[1])
+      .map((o) => o.value)
+      .filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && '/S' in v);
+    const attributes = (type: string): unknown[] => elements.filter((e) => e['/S'] === type).map((e) => e['/A']);
+    expect(attributes('/L')).toEqual([{ '/O': '/List', '/ListNumbering': '/Disc' }, { '/O': '/List', '/ListNumbering': '/Decimal' }]);
+    expect(attributes('/TH')).toEqual([{ '/O': '/Table', '/Scope': '/Column' }, { '/O': '/Table', '/Scope': '/Column' }]);
+  });
+});
