@@ -32,6 +32,7 @@ import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBloc
 import { signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
 import { flattenRuns, PLAIN } from './runs.js';
+import { docxCompiler as compiler, formatOnce, withSeededRandom } from './internals.js';
 
 /** Sizes in half-points, as Word counts them. */
 const SIZE = { text: 21, note: 19, table: 19, h1: 36, h2: 26, h3: 22, furniture: 16 } as const;
@@ -324,27 +325,6 @@ function build(doc: Document): DocxDocument {
   });
 }
 
-/**
- * docx takes relationship and font ids from Math.random while it builds and compiles the
- * package; a seeded generator for exactly that span makes the ids, and so the bytes, repeat.
- */
-function withSeededRandom<T>(seed: number, fn: () => T): T {
-  const original = Math.random;
-  let state = seed >>> 0 || 1;
-  Math.random = () => {
-    // xorshift32: small, fast, and all that is needed for ids.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}
-
 /** Zip cannot store times before 1980; the core properties keep the true moment. */
 const ZIP_EPOCH = Date.UTC(1980, 0, 1, 12);
 
@@ -377,47 +357,13 @@ function zipReproducibly(entries: Iterable<[string, string | Uint8Array]>, times
   return Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength);
 }
 
-/**
- * docx's own compiler, when this version exposes it (Packer.compiler): the package's parts as
- * data, zipped once by us. Otherwise the packed file is unzipped and zipped again.
- */
-type Compile = (file: DocxDocument, prettify: undefined, overrides: []) => Map<string, string | Uint8Array>;
-type Format = (input: object, context?: unknown) => object;
-const compiler = (Packer as unknown as { compiler?: { compile?: Compile; formatter?: { format?: Format } } }).compiler;
-
-/**
- * The styles part and the theme part (docx's default theme) are the same in every document made
- * from the same styles object, yet docx formats both again for each: a quarter of the time of a
- * DOCX. The compiler's formatter keeps what it made of them, per styles object, and gives it
- * again for the next file made from that object. A test builds the charter alone and within a
- * full build and compares the bytes.
- */
-const formatOnce = ((): ((file: DocxDocument, styles: IStylesOptions) => void) => {
-  const formatter = compiler?.formatter;
-  const format = formatter?.format?.bind(formatter);
-  if (!formatter || !format) return () => undefined;
-  const kept = new WeakMap<IStylesOptions, { styles?: object; theme?: object }>();
-  let current: { readonly styles: unknown; readonly theme: unknown; readonly made: { styles?: object; theme?: object } } | undefined;
-  formatter.format = (input, context) => {
-    const part = input === current?.styles ? 'styles' : input === current?.theme ? 'theme' : null;
-    if (part === null) return format(input, context);
-    return (current!.made[part] ??= format(input, context));
-  };
-  return (file, styles) => {
-    const parts = file as unknown as { styles?: unknown; theme?: unknown };
-    let made = kept.get(styles);
-    if (!made) kept.set(styles, (made = {}));
-    current = { styles: parts.styles, theme: parts.theme, made };
-  };
-})();
-
 export async function writeDocx(doc: Document): Promise<Buffer> {
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
   if (typeof compiler?.compile === 'function') {
     const parts = withSeededRandom(seed, () => {
       const file = build(doc);
       formatOnce(file, STYLES);
-      return compiler.compile!.call(compiler, file, undefined, []);
+      return compiler!.compile!.call(compiler, file, undefined, []);
     });
     return zipReproducibly(parts, doc.meta.timestamp);
   }

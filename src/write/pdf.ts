@@ -4,8 +4,6 @@
  * artifacts. Layout is a simple top-to-bottom flow with three rules: a heading is never left
  * alone at the foot of a page, a signature block is never split, and table header rows repeat.
  */
-import { createHash } from 'node:crypto';
-import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type {
   Block,
@@ -21,6 +19,7 @@ import type {
 } from '../model.js';
 import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
 import type { Fonts, FontName } from './fonts.js';
+import { endPdf, escapeMetadata, heightsRememberable, shareLayouts } from './internals.js';
 import { flattenRuns, PLAIN, type Marks } from './runs.js';
 
 type PDF = PDFKit.PDFDocument;
@@ -110,23 +109,6 @@ function lines(rs: readonly Run[]): Run[][] {
   return out;
 }
 
-/**
- * Shaped words, per font, shared by every document this process writes. pdfkit caches the
- * OpenType layout of each word per document; the same words recur in every document, and
- * shaping is a large part of the cost of a small PDF. A layout depends only on the font and the
- * text (subsetting happens later, per document), so sharing it changes no byte of the output.
- */
-const sharedLayouts = new Map<FontName, Record<string, unknown>>();
-
-/** pdfkit's font objects whose layoutRun already fixes each run's width (see Layout.font). */
-const summing = new WeakSet<object>();
-
-/** The parts of pdfkit's embedded font object (not in its types) that the layout cache touches. */
-interface EmbeddedFont {
-  layoutCache?: Record<string, unknown>;
-  layoutRun(text: string, features?: unknown): { readonly advanceWidth: number };
-}
-
 /** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
@@ -198,7 +180,7 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
       CreationDate: meta.timestamp,
     },
   }) as PDF;
-  escapeMetadata(pdf);
+  escapeMetadata(pdf, escapeXml);
   // pdfkit's own metadata (dc:title, pdfaid) is added as the document ends; this goes beside it.
   (pdf as unknown as { appendXML(xml: string): void }).appendXML(extraXmp(meta));
   for (const name of Object.keys(fonts.parsed) as FontName[]) {
@@ -214,70 +196,8 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
   const layout = new Layout(pdf, document);
   layout.blocks(document.blocks);
   layout.furniture();
-  endRemembering(pdf);
+  endPdf(pdf);
   return done;
-}
-
-/** Deflated streams of earlier documents, by the SHA-256 of what was deflated. */
-const deflated = new Map<string, Buffer>();
-let deflatedBytes = 0;
-/** Enough for the fonts of several documents; the oldest go first. */
-const MAX_DEFLATED_BYTES = 4 * 1024 * 1024;
-/** Below this, deflating costs about what hashing does. */
-const MIN_REMEMBERED = 1024;
-
-/**
- * Ends the document, remembering what pdfkit deflates. pdfkit compresses its streams with
- * zlib.deflateSync, all of it within end() (pages are buffered), and some streams recur in
- * every document: the ICC profile, and a font subset that an earlier document embedded (see
- * fonts.ts). Deflating the same bytes with the same settings gives the same bytes, so a stream
- * of a kilobyte or more is deflated once. zlib's function is replaced only while end() runs, and
- * put back even if it throws; nothing else deflates meanwhile (DOCX uses fflate).
- */
-function endRemembering(pdf: PDF): void {
-  const deflateSync = zlib.deflateSync;
-  zlib.deflateSync = ((input: zlib.InputType, options?: zlib.ZlibOptions) => {
-    if (options !== undefined || !(input instanceof Uint8Array) || input.length < MIN_REMEMBERED) return deflateSync(input, options);
-    const key = createHash('sha256').update(input).digest('base64');
-    let output = deflated.get(key);
-    if (!output) {
-      // A copy: zlib returns small results as views of a 16 KB buffer, which would stay alive.
-      output = Buffer.from(deflateSync(input));
-      for (const [oldest, bytes] of deflated) {
-        if (deflatedBytes + output.length <= MAX_DEFLATED_BYTES) break;
-        deflated.delete(oldest);
-        deflatedBytes -= bytes.length;
-      }
-      deflated.set(key, output);
-      deflatedBytes += output.length;
-    }
-    return output;
-  }) as typeof zlib.deflateSync;
-  try {
-    pdf.end();
-  } finally {
-    zlib.deflateSync = deflateSync;
-  }
-}
-
-/**
- * pdfkit copies Title, Author, Subject and Keywords into the XMP packet without escaping, so a
- * title with "&" or "<" would make the metadata malformed XML. Escape them just for that step.
- */
-function escapeMetadata(pdf: PDF): void {
-  const target = pdf as unknown as { _addInfo: () => void; info: Record<string, unknown> };
-  const addInfo = target._addInfo;
-  target._addInfo = function (this: typeof target) {
-    const saved = { ...this.info };
-    for (const key of ['Title', 'Author', 'Subject', 'Keywords', 'Creator', 'Producer']) {
-      if (typeof this.info[key] === 'string') this.info[key] = escapeXml(this.info[key] as string);
-    }
-    try {
-      addInfo.call(this);
-    } finally {
-      Object.assign(this.info, saved);
-    }
-  };
 }
 
 class Layout {
@@ -306,23 +226,7 @@ class Layout {
   /** Selects a font, giving its pdfkit font object the process-wide layout cache. */
   private font(name: FontName): PDF {
     this.pdf.font(name);
-    const current = (this.pdf as unknown as { _font: EmbeddedFont })._font;
-    if (current.layoutCache !== undefined) {
-      let shared = sharedLayouts.get(name);
-      if (!shared) sharedLayouts.set(name, (shared = current.layoutCache));
-      current.layoutCache = shared;
-      if (!summing.has(current)) {
-        summing.add(current);
-        // fontkit's GlyphRun sums its positions on every read of advanceWidth, and pdfkit reads
-        // it each time it measures a cached word: sum once, when the run is made. pdfkit never
-        // changes a run's positions after layoutRun has scaled them (it copies before adjusting).
-        const layoutRun = current.layoutRun.bind(current);
-        current.layoutRun = (text, features) => {
-          const run = layoutRun(text, features);
-          return Object.defineProperty(run, 'advanceWidth', { value: run.advanceWidth });
-        };
-      }
-    }
+    shareLayouts(this.pdf, name);
     return this.pdf;
   }
 
@@ -419,9 +323,8 @@ class Layout {
    * carry its options into the measurement); then it is measured, as always.
    */
   private measure(text: string, font: FontName, size: number, width: number, lineGap?: number): number {
-    const state = this.pdf as unknown as { _textOptions: unknown; _wrapper: unknown };
     const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
-    const open = state._textOptions != null || state._wrapper != null;
+    const open = !heightsRememberable(this.pdf);
     // Selected either way: what follows a measurement may rely on the face being current.
     this.font(font).fontSize(size);
     const known = open ? undefined : heights.get(key);
