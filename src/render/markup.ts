@@ -37,10 +37,20 @@ export class MarkupError extends Error {
   constructor(
     message: string,
     readonly origin: Origin,
+    /** Whether `origin` is the place in the template, or only in the rendered markup. */
+    readonly inTemplate: boolean = false,
   ) {
     super(message);
   }
 }
+
+/**
+ * The attribute that carries an element's place in its template (or partial) through rendering:
+ * templates.ts stamps every start tag a template writes with an index into a table of places,
+ * and parseMarkup reads it back, so a problem found in the rendered markup is reported at the
+ * template's own line and column. It never reaches the model.
+ */
+export const PLACE_ATTRIBUTE = 'data-kansli-at';
 
 /** Inline elements that mark a run of text, and the model node each becomes. */
 const INLINE_MARKS: Readonly<Record<string, 'emphasis' | 'strong' | 'inserted' | 'deleted'>> = {
@@ -168,16 +178,34 @@ function treeFaults(fragment: Fragment, markup: string, unknownElements: boolean
   return faults;
 }
 
-export function parseMarkup(markup: string, template: string): Block[] {
+/**
+ * `places`: the table of template places that the markup's stamps (PLACE_ATTRIBUTE) index; without
+ * it, positions are those of the rendered markup in `template`.
+ */
+export function parseMarkup(markup: string, template: string, places: readonly Origin[] = []): Block[] {
   const { fragment, faults } = parseChecked(markup, false);
-  const [fault] = faults;
-  if (fault) throw new MarkupError(fault.message, { template, line: fault.line, column: fault.column });
-  const origin = (node: Node): Origin => {
-    const loc = 'sourceCodeLocation' in node ? node.sourceCodeLocation : undefined;
-    return { template, line: loc?.startLine ?? 1, column: loc?.startCol ?? 1 };
+  /** The place of the element whose tag holds or precedes a rendered offset. */
+  const placeAt = (offset: number): Origin | undefined => {
+    const tagEnd = markup[offset] === '<' ? markup.indexOf('>', offset) : -1;
+    const inTag = tagEnd < 0 ? -1 : markup.lastIndexOf(`${PLACE_ATTRIBUTE}="`, tagEnd);
+    const at = inTag > offset ? inTag : markup.lastIndexOf(`${PLACE_ATTRIBUTE}="`, offset);
+    return at < 0 ? undefined : places[Number.parseInt(markup.slice(at + PLACE_ATTRIBUTE.length + 2), 10)];
   };
+  const [fault] = faults;
+  if (fault) {
+    const place = placeAt(fault.offset);
+    throw place ? new MarkupError(fault.message, place, true) : new MarkupError(fault.message, { template, line: fault.line, column: fault.column });
+  }
+  const located = (node: Node): { origin: Origin; inTemplate: boolean } => {
+    const loc = 'sourceCodeLocation' in node ? node.sourceCodeLocation : undefined;
+    const stamp = 'attrs' in node ? (node as Element).attrs.find((a) => a.name === PLACE_ATTRIBUTE)?.value : undefined;
+    const place = stamp !== undefined ? places[Number(stamp)] : loc ? placeAt(loc.startOffset) : undefined;
+    return place ? { origin: place, inTemplate: true } : { origin: { template, line: loc?.startLine ?? 1, column: loc?.startCol ?? 1 }, inTemplate: false };
+  };
+  const origin = (node: Node): Origin => located(node).origin;
   const fail = (node: Node, message: string): never => {
-    throw new MarkupError(message, origin(node));
+    const { origin: where, inTemplate } = located(node);
+    throw new MarkupError(message, where, inTemplate);
   };
   const isElement = (node: Node): node is Element => 'tagName' in node;
   const isBlank = (node: Node): boolean => node.nodeName === '#comment' || (node.nodeName === '#text' && (node as { value: string }).value.replace(HTML_SPACE, '') === '');

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { Block } from '../model.js';
+import type { Block, Origin } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
-import { MarkupError, markupFaults, parseMarkup } from './markup.js';
+import { MarkupError, markupFaults, parseMarkup, PLACE_ATTRIBUTE } from './markup.js';
 import * as sv from './swedish.js';
 import { TEMPLATE_DIR, templateNames } from './template-files.js';
 import type { View } from './view.js';
@@ -51,6 +51,8 @@ export function loadTemplates(dir: string = TEMPLATE_DIR): TemplateSet {
 function compileTemplates(dir: string): TemplateSet {
   const hb = Handlebars.create();
   registerHelpers(hb);
+  /** Where each stamped start tag stands in its template (see stampPlaces). */
+  const places: Origin[] = [];
   const compile = (file: string, label: string): Handlebars.TemplateDelegate => {
     // A file's final newline is not content: without this, an inline partial adds a space.
     const source = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
@@ -58,7 +60,7 @@ function compileTemplates(dir: string): TemplateSet {
     try {
       // Parsed eagerly, so that a syntax error shows at start-up, not in the middle of a build;
       // compiling the parsed tree (not the source) saves parsing every template twice.
-      fn = hb.compile(hb.parse(source), { strict: true });
+      fn = hb.compile(stampPlaces(hb.parse(source), label, places), { strict: true });
     } catch (e) {
       throw new TemplateError(problemFrom(e, label, source));
     }
@@ -99,9 +101,12 @@ function compileTemplates(dir: string): TemplateSet {
         throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
       }
       try {
-        return parseMarkup(markup, t.label);
+        return parseMarkup(markup, t.label, places);
       } catch (e) {
         if (!(e instanceof MarkupError)) throw e;
+        if (e.inTemplate) {
+          throw new TemplateError({ severity: 'error', file: e.origin.template, position: { line: e.origin.line, column: e.origin.column }, message: e.message });
+        }
         throw new TemplateError({
           severity: 'error',
           file: t.label,
@@ -111,6 +116,40 @@ function compileTemplates(dir: string): TemplateSet {
       }
     },
   };
+}
+
+/**
+ * Stamps every start tag in a template's literal text with its place (PLACE_ATTRIBUTE="n", n an
+ * index into `places`), so that markup problems found after rendering are reported at the
+ * template's line and column, through loops, conditions and partials. Handlebars' whitespace
+ * control has trimmed each text's `value` at its ends; `original` is the text as written, at `loc`.
+ */
+function stampPlaces(ast: hbs.AST.Program, label: string, places: Origin[]): hbs.AST.Program {
+  type Node = { type: string; body?: Node[]; program?: Node; inverse?: Node; value?: string; original?: string; loc?: hbs.AST.SourceLocation };
+  const visit = (node: Node | undefined): void => {
+    if (!node) return;
+    if (node.type === 'ContentStatement' && node.value !== undefined && node.original !== undefined && node.loc) {
+      const { value, original } = node;
+      let lead = 0;
+      while (lead < original.length && !original.startsWith(value, lead)) lead++;
+      const start = node.loc.start;
+      node.value = value.replace(/<([a-zA-Z][a-zA-Z0-9-]*)/g, (tag: string, _name: string, i: number) => {
+        const before = original.slice(0, lead + i);
+        const newline = before.lastIndexOf('\n');
+        places.push({
+          template: label,
+          line: start.line + before.split('\n').length - 1,
+          column: newline < 0 ? start.column + before.length + 1 : before.length - newline,
+        });
+        return `${tag} ${PLACE_ATTRIBUTE}="${places.length - 1}"`;
+      });
+    }
+    node.body?.forEach(visit);
+    visit(node.program);
+    visit(node.inverse);
+  };
+  visit(ast as unknown as Node);
+  return ast;
 }
 
 /**

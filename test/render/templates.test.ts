@@ -76,6 +76,30 @@ describe('templates', () => {
   });
 });
 
+describe('markup problems that only rendering shows are reported at the template’s own line', () => {
+  const place = (e: TemplateError): string => `${/(partials[/\\])?[^/\\]+$/.exec(e.problem.file)![0].replace('\\', '/')}:${e.problem.position.line}:${e.problem.position.column}`;
+
+  it('an element where the model does not allow it, inside a loop', () => {
+    const dir = templates({ 'lista.hbs': '<h1>{{county}}</h1>\n<ul>\n{{#each municipalities}}\n    <p>{{name}}</p>\n{{/each}}\n</ul>\n' });
+    const e = failure(() => loadTemplates(dir).render('lista', view));
+    expect(place(e)).toBe('lista.hbs:4:5');
+    expect(e.problem.message).toBe('a list may hold only <li> items, found <p>');
+  });
+
+  it('a table whose rows the data gives different lengths, at the table', () => {
+    const dir = templates({ 't.hbs': '<p>x</p>\n  <table><tbody>{{#each municipalities}}<tr><td>{{name}}</td>{{#if (eq id "sala")}}<td>extra</td>{{/if}}</tr>{{/each}}</tbody></table>\n' });
+    const e = failure(() => loadTemplates(dir).render('t', view));
+    expect(place(e)).toBe('t.hbs:2:3');
+    expect(e.problem.message).toBe('every row of a table needs 2 cells');
+  });
+
+  it('an element from a partial, at the partial’s line', () => {
+    const dir = templates({ 'main.hbs': '<h1>x</h1>\n<ol>{{> punkt}}</ol>\n', 'partials/punkt.hbs': '{{!-- one item --}}\n<li>ett</li>\n<h2>fel</h2>\n' });
+    const e = failure(() => loadTemplates(dir).render('main', view));
+    expect(place(e)).toBe('partials/punkt.hbs:3:1');
+  });
+});
+
 describe('template markup is checked when the templates load, at the template’s own line', () => {
   const fault = (files: Record<string, string>): TemplateError => failure(() => loadTemplates(templates(files)));
   const place = (e: TemplateError): string => `${/(partials[/\\])?[^/\\]+$/.exec(e.problem.file)![0].replace('\\', '/')}:${e.problem.position.line}:${e.problem.position.column}`;
