@@ -15,6 +15,11 @@
  * of: a title, author, subject or keyword with `&`, `<`, `>` or `"` gives malformed XMP (pdfkit
  * does not escape it), and a DOCX part whose ids docx draws from Math.random (hyperlinks,
  * drawings, embedded fonts; none in today's documents) differs from run to run.
+ *
+ * Not here, as correct files need them and they are not private: pdfkit's `struct` and
+ * `addStructure` (documented, only untyped), and two parts it has no option for: `appendXML`
+ * (the PDF/UA identification and kansli's properties in the XMP) and a structure element's
+ * `dictionary` (the /ListNumbering attribute). pdf.ts uses them directly.
  */
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
