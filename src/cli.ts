@@ -14,7 +14,7 @@ import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
 import { displayPath } from './content/problems.js';
-import { resolveProject, type Project } from './project.js';
+import { resolveProject, type Project } from './project/project.js';
 import { FORMATS, type Format } from './build/plan.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
@@ -316,6 +316,25 @@ program
     // The project's templates override the built-in ones; a project need not have the folder.
     for (const dir of new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])) if (existsSync(dir)) watchFiles(dir, { recursive: true }, changed);
     stderr(`kansli watch: watching ${relative(process.cwd(), where.contentDir) || '.'} and the templates; Ctrl-C to stop`);
+  });
+
+program
+  .command('init')
+  .description('make a new project: kansli.yaml, content/, templates/, .gitignore, a GitHub workflow and editor settings')
+  .argument('[dir]', 'the project folder, new or empty', '.')
+  .addOption(new Option('--example <name>', 'start from a worked example instead of an empty project').choices(['vastmanland']))
+  .action(async (dir: string, opts: { example?: 'vastmanland' }) => {
+    const { initProject } = await import('./project/init.js');
+    try {
+      const result = initProject({ dir, ...(opts.example !== undefined ? { example: opts.example } : {}) });
+      const where = displayPath(result.root) || '.';
+      stdout(`kansli init: made ${where}${opts.example ? ` from the example ${opts.example}` : ''}:`);
+      for (const file of result.files) stdout(`  ${file}`);
+      const cd = where === '.' ? '' : `cd ${where} && `;
+      stdout(opts.example ? `Next: ${cd}npx kansli build` : `Next: ${cd}npx kansli check, and fill in what it lists, file by file`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program

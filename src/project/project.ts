@@ -8,10 +8,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, ProblemsError, START } from './content/problems.js';
-import { validateSchema } from './content/schema.js';
-import { parseYaml } from './content/yaml.js';
-import { UserError } from './errors.js';
+import { displayPath, ProblemsError, START } from '../content/problems.js';
+import { validateSchema } from '../content/schema.js';
+import { parseYaml } from '../content/yaml.js';
+import { UserError } from '../errors.js';
 
 export const PROJECT_FILE = 'kansli.yaml';
 
