@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, ProblemsError, START } from '../content/problems.js';
+import { displayPath, ProblemsError, sortProblems, START } from '../content/problems.js';
 import { validateSchema } from '../content/schema.js';
 import { parseYaml } from '../content/yaml.js';
 import { UserError } from '../errors.js';
@@ -93,7 +93,7 @@ export function loadProject(path: string): Project {
     throw new ProblemsError([{ severity: 'error', file: shown, position: START, message: `${PROJECT_FILE} must be a mapping with at least "name:" (kansli init writes one)` }]);
   }
   const problems = validateSchema('project', parsed.parsed);
-  if (problems.length > 0) throw new ProblemsError(problems);
+  if (problems.length > 0) throw new ProblemsError(sortProblems(problems));
   return folders(dirname(file), file, parsed.parsed.data as ProjectFile);
 }
 
