@@ -135,10 +135,27 @@ export function initProject(options: InitOptions): InitResult {
     // Into place: the staging folder itself when DIR is new, else its entries one by one (DIR
     // holds none of them: refuseToOverwrite saw to that).
     if (!existsSync(root)) renameSync(staging, root);
-    else for (const entry of readdirSync(staging)) renameSync(join(staging, entry), join(root, entry));
+    else moveInto(staging, root);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
   return { root, files, schemas };
 }
 
+/**
+ * Moves the staging folder's entries into an existing (empty) folder, taking back those already
+ * moved if one cannot be: another init into the same folder at the same moment may have won.
+ */
+function moveInto(staging: string, root: string): void {
+  const moved: string[] = [];
+  try {
+    for (const entry of readdirSync(staging)) {
+      if (existsSync(join(root, entry))) throw new InitError(`${displayPath(join(root, entry))} appeared while kansli init ran; nothing was written`);
+      renameSync(join(staging, entry), join(root, entry));
+      moved.push(entry);
+    }
+  } catch (e) {
+    for (const entry of moved) rmSync(join(root, entry), { recursive: true, force: true });
+    throw e;
+  }
+}
