@@ -327,7 +327,7 @@ program
     const { initProject } = await import('./project/init.js');
     try {
       const result = initProject({ dir, ...(opts.example !== undefined ? { example: opts.example } : {}) });
-      const where = displayPath(result.root) || '.';
+      const where = relative(process.cwd(), result.root) || '.';
       stdout(`kansli init: made ${where}${opts.example ? ` from the example ${opts.example}` : ''}:`);
       for (const file of result.files) stdout(`  ${file}`);
       const cd = where === '.' ? '' : `cd ${where} && `;
