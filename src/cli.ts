@@ -5,7 +5,7 @@
  * Heavy modules (validation, rendering, writers) are imported only by the commands that use
  * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
-import { watch as watchFiles } from 'node:fs';
+import { existsSync, watch as watchFiles } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
@@ -13,12 +13,13 @@ import { ProblemsError, TemplateError, type Problem } from './content/problems.j
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
+import { displayPath } from './content/problems.js';
+import { resolveProject, type Project } from './project/project.js';
+import { FORMATS, type Format } from './build/plan.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
-const FORMATS = ['pdf', 'docx'] as const;
-type Format = (typeof FORMATS)[number];
 
 const stderr = (line: string): void => void process.stderr.write(line + '\n');
 const stdout = (line: string): void => void process.stdout.write(line + '\n');
@@ -61,23 +62,51 @@ function fail(e: unknown, writes = true): never {
 /** A combination of options that commander cannot rule out by itself. */
 class UsageError extends UserError {}
 
+const PROJECT_OPTION = ['--project <dir>', 'project folder (or its kansli.yaml); default: the nearest kansli.yaml upward from here, else this folder'] as const;
+
+/**
+ * The project's folders, with --content, --templates and --out (relative to the working
+ * directory) taking precedence over kansli.yaml's (relative to the project file).
+ */
+interface Paths {
+  readonly project: Project;
+  readonly contentDir: string;
+  readonly templatesDir: string;
+  readonly outDir: string;
+}
+
+function paths(opts: { project?: string; content?: string; out?: string }, writes = true): Paths {
+  let project: Project;
+  try {
+    project = resolveProject(opts.project !== undefined ? { project: opts.project } : {});
+  } catch (e) {
+    fail(e, writes);
+  }
+  return {
+    project,
+    contentDir: opts.content !== undefined ? resolve(opts.content) : project.contentDir,
+    templatesDir: project.templatesDir,
+    outDir: opts.out !== undefined ? resolve(opts.out) : project.outDir,
+  };
+}
+
 interface CompareCliOptions {
-  content: string;
+  project?: string;
+  content?: string;
   from?: string;
   to?: string;
   fromContent?: string;
   toContent?: string;
-  out: string;
+  out?: string;
   format?: Format;
 }
 
 /** --from REV or --from-content DIR; --to REV, --to-content DIR, or the content folder as it is. */
-function compareSources(opts: CompareCliOptions) {
+function compareSources(opts: CompareCliOptions, content: string) {
   if ((opts.from === undefined) === (opts.fromContent === undefined)) {
     throw new UsageError('compare needs exactly one of --from REV (a git revision of the content folder) and --from-content DIR');
   }
   if (opts.to !== undefined && opts.toContent !== undefined) throw new UsageError('give --to REV or --to-content DIR, not both');
-  const content = resolve(opts.content);
   const from = opts.from !== undefined ? { kind: 'git' as const, dir: content, rev: opts.from } : { kind: 'folder' as const, dir: resolve(opts.fromContent!) };
   const to =
     opts.to !== undefined ? { kind: 'git' as const, dir: content, rev: opts.to } : { kind: 'folder' as const, dir: opts.toContent !== undefined ? resolve(opts.toContent) : content };
@@ -94,13 +123,15 @@ const program = new Command()
 program
   .command('check')
   .description('validate content (schemas and rules) without building anything')
-  .option('--content <dir>', 'content folder', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
   .addOption(new Option('--format <format>', 'how to print problems: text, or github for GitHub Actions annotations').choices(['text', 'github']).default('text'))
-  .action(async (opts: { content: string; format: 'text' | 'github' }) => {
+  .action(async (opts: { project?: string; content?: string; format: 'text' | 'github' }) => {
     const { check } = await import('./build/build.js');
     const github = opts.format === 'github';
+    const { contentDir, templatesDir } = paths(opts, false);
     try {
-      const { warnings } = check({ contentDir: resolve(opts.content) });
+      const { warnings } = check({ contentDir, templatesDir });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
@@ -117,8 +148,9 @@ program
   });
 
 interface BuildFlags {
-  content: string;
-  out: string;
+  project?: string;
+  content?: string;
+  out?: string;
   only?: string;
   party?: string;
   format?: Format;
@@ -127,10 +159,11 @@ interface BuildFlags {
   workers?: string;
 }
 
-function buildOptions(opts: BuildFlags) {
+function buildOptions(opts: BuildFlags, where: Paths) {
   return {
-    contentDir: resolve(opts.content),
-    outDir: resolve(opts.out),
+    contentDir: where.contentDir,
+    templatesDir: where.templatesDir,
+    outDir: where.outDir,
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
     ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
@@ -191,20 +224,20 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number)
   );
 }
 
-async function runBuild(opts: BuildFlags): Promise<BuildResult> {
+async function runBuild(opts: BuildFlags, where: Paths): Promise<BuildResult> {
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    return await build({ ...buildOptions(opts, where), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
   } finally {
     bar.stop();
   }
 }
 
-function printBuild(result: BuildResult, opts: BuildFlags, started: number): void {
+function printBuild(result: BuildResult, where: Paths, started: number): void {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (result.upToDate) {
-    stdout(`kansli build: ${opts.out} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
+    stdout(`kansli build: ${displayPath(where.outDir)} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
     return;
   }
   const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
@@ -215,8 +248,9 @@ function printBuild(result: BuildResult, opts: BuildFlags, started: number): voi
 const buildCommand = program
   .command('build')
   .description('build every document (or a selection) into the output folder; unchanged files are skipped')
-  .option('--content <dir>', 'content folder', 'content')
-  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'output')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
+  .option('--out <dir>', "output folder, replaced as a whole or not at all (default: the project's)")
   .option('--only <document>', 'build only this document id')
   .option('--party <id>', 'build only the documents for this member')
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
@@ -228,10 +262,11 @@ const buildCommand = program
   }));
 buildCommand.action(async (opts: BuildFlags) => {
   const started = performance.now();
+  const where = paths(opts);
   try {
-    const result = await runBuild(opts);
+    const result = await runBuild(opts, where);
     if (opts.json) stdout(jsonReport(result, null, started));
-    else printBuild(result, opts, started);
+    else printBuild(result, where, started);
   } catch (e) {
     if (opts.json) {
       stdout(jsonReport(null, e, started));
@@ -244,10 +279,12 @@ buildCommand.action(async (opts: BuildFlags) => {
 program
   .command('watch')
   .description('build, then rebuild the affected documents whenever content or templates change')
-  .option('--content <dir>', 'content folder', 'content')
-  .option('--out <dir>', 'output folder', 'output')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
+  .option('--out <dir>', "output folder (default: the project's)")
   .action(async (opts: BuildFlags) => {
     const { TEMPLATE_DIR } = await import('./render/template-files.js');
+    const where = paths(opts);
     let running = false;
     let again = false;
     const rebuild = async (): Promise<void> => {
@@ -258,7 +295,7 @@ program
       running = true;
       const started = performance.now();
       try {
-        printBuild(await runBuild(opts), opts, started);
+        printBuild(await runBuild(opts, where), where, started);
       } catch (e) {
         report(e); // keep watching: the author is about to fix it
       }
@@ -276,31 +313,55 @@ program
       timer = setTimeout(() => void rebuild(), 150);
     };
     await rebuild();
-    for (const dir of [resolve(opts.content), TEMPLATE_DIR]) watchFiles(dir, { recursive: true }, changed);
-    stderr(`kansli watch: watching ${relative(process.cwd(), resolve(opts.content)) || '.'} and the templates; Ctrl-C to stop`);
+    // The project's templates override the built-in ones; a project need not have the folder.
+    for (const dir of new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])) if (existsSync(dir)) watchFiles(dir, { recursive: true }, changed);
+    stderr(`kansli watch: watching ${relative(process.cwd(), where.contentDir) || '.'} and the templates; Ctrl-C to stop`);
+  });
+
+program
+  .command('init')
+  .description('make a new project: kansli.yaml, content/, templates/, .gitignore, a GitHub workflow and editor settings')
+  .argument('[dir]', 'the project folder, new or empty', '.')
+  .addOption(new Option('--example <name>', 'start from a worked example instead of an empty project').choices(['vastmanland']))
+  .action(async (dir: string, opts: { example?: 'vastmanland' }) => {
+    const { initProject } = await import('./project/init.js');
+    try {
+      const result = initProject({ dir, ...(opts.example !== undefined ? { example: opts.example } : {}) });
+      const where = relative(process.cwd(), result.root) || '.';
+      stdout(`kansli init: made ${where}${opts.example ? ` from the example ${opts.example}` : ''}:`);
+      for (const file of result.files) stdout(`  ${file}`);
+      const cd = where === '.' ? '' : `cd ${where} && `;
+      stdout(opts.example ? `Next: ${cd}npx kansli build` : `Next: ${cd}npx kansli check, and fill in what it lists, file by file`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program
   .command('compare')
   .description('compare two versions of the charter: a comparison document and one amendment proposal per member')
-  .option('--content <dir>', 'content folder: its git history gives --from/--to, and it is the proposed version when --to is not given', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's): its git history gives --from/--to, and it is the proposed version when --to is not given")
   .option('--from <rev>', 'current version: the content folder at this git revision')
   .option('--to <rev>', 'proposed version: the content folder at this git revision')
   .option('--from-content <dir>', 'current version: this content folder')
   .option('--to-content <dir>', 'proposed version: this content folder')
-  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'jamforelse')
+  .option('--out <dir>', 'output folder, replaced as a whole or not at all (default: jamforelse/ in the project folder)')
   .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
   .action(async (opts: CompareCliOptions) => {
     const { compareVersions } = await import('./compare/run.js');
+    const where = paths(opts);
+    const outDir = opts.out !== undefined ? resolve(opts.out) : resolve(where.project.root, 'jamforelse');
     try {
       const result = await compareVersions({
-        ...compareSources(opts),
-        outDir: resolve(opts.out),
+        ...compareSources(opts, where.contentDir),
+        templatesDir: where.templatesDir,
+        outDir,
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });
       const { from, to, summary: sentence } = result.comparison;
       stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${sentence ?? 'no changes'}`);
-      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${opts.out}`);
+      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${displayPath(outDir)}`);
     } catch (e) {
       fail(e);
     }
@@ -309,13 +370,15 @@ program
 program
   .command('status')
   .description('list, per document, who has signed and who has not')
-  .option('--content <dir>', 'content folder', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
   .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
-  .action(async (opts: { content: string; requireComplete?: boolean }) => {
+  .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
     const { check } = await import('./build/build.js');
     const { formatStatus, signatureStatus } = await import('./build/status.js');
+    const { contentDir, templatesDir } = paths(opts, false);
     try {
-      const { content } = check({ contentDir: resolve(opts.content) });
+      const { content } = check({ contentDir, templatesDir });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));
@@ -333,13 +396,17 @@ program
   .command('sign')
   .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
   .argument('<input>', 'a PDF made by kansli build')
+  .option(...PROJECT_OPTION)
   .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
   .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
   .option('--reason <text>', 'reason for signing, e.g. "Godkänd"')
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
-  .action(async (input: string, opts: { cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
+  .action(async (input: string, opts: { project?: string; cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
     const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
+    // The project's signed folder (kansli.yaml's `signed:`) is where signed copies go; a bad
+    // kansli.yaml is reported before anything is signed.
+    paths(opts);
     try {
       const result = await signPdf({
         input: resolve(input),

@@ -19,7 +19,6 @@ import { loadSource, type Source } from './sources.js';
 import { charterText } from './text.js';
 
 /** Where the comparison goes: beside output/, which every full build replaces as a whole. */
-export const DEFAULT_COMPARE_OUT = 'jamforelse';
 export const COMPARISON_TEMPLATE = 'jamforelse';
 export const PROPOSAL_TEMPLATE = 'andringsbeslut';
 export const PROPOSAL_FOLDER = 'andringsbeslut';
