@@ -9,7 +9,8 @@ import { watch as watchFiles } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
-import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { rescueWarning } from './sign/rescue.js';
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
@@ -55,10 +56,10 @@ function report(e: unknown, writes = true): void {
 /** Reports and exits 1; `writes` says whether the command would have written files. */
 function fail(e: unknown, writes = true): never {
   report(e, writes);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 }
 
-/** A combination of options that commander cannot rule out by itself. */
+/** A combination of options that commander cannot rule out by itself: exit status 2, like commander's own. */
 class UsageError extends UserError {}
 
 interface CompareCliOptions {
@@ -125,12 +126,14 @@ interface BuildFlags {
   force?: boolean;
   json?: boolean;
   workers?: string;
+  signed?: string;
 }
 
 function buildOptions(opts: BuildFlags) {
   return {
     contentDir: resolve(opts.content),
     outDir: resolve(opts.out),
+    ...(opts.signed !== undefined ? { signedDir: resolve(opts.signed) } : {}),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
     ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
@@ -184,7 +187,9 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number)
       skipped: result?.skipped.map((f) => f.path) ?? [],
       durations: result?.durations ?? {},
       errors: problems.filter((p) => p.severity === 'error'),
-      warnings: [...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      warnings: [...(result?.rescued.map(rescueWarning) ?? []), ...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      // Signed PDFs the build found in the output folder and moved to the signed folder.
+      rescued: result?.rescued.map((r) => ({ from: r.from, to: r.to, duplicate: r.duplicate })) ?? [],
     },
     null,
     2,
@@ -202,6 +207,7 @@ async function runBuild(opts: BuildFlags): Promise<BuildResult> {
 }
 
 function printBuild(result: BuildResult, opts: BuildFlags, started: number): void {
+  for (const r of result.rescued) stderr(formatProblem(rescueWarning(r)));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (result.upToDate) {
     stdout(`kansli build: ${opts.out} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
@@ -221,6 +227,7 @@ const buildCommand = program
   .option('--party <id>', 'build only the documents for this member')
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
+  .option('--signed <dir>', 'folder of signed documents, which builds never write in (default: signerat beside the output folder)')
   .option('--json', 'print a machine-readable report on stdout')
   .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
@@ -331,14 +338,15 @@ program
 
 program
   .command('sign')
-  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
+  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid) into the signed folder; the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
   .argument('<input>', 'a PDF made by kansli build')
   .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
-  .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
+  .option('--out <file>', 'write the signed PDF here (never inside an output folder)')
+  .option('--signed <dir>', 'folder of signed documents (default: signerat beside the output folder)')
   .option('--reason <text>', 'reason for signing, e.g. "Godkänd"')
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
-  .action(async (input: string, opts: { cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
+  .action(async (input: string, opts: { cert: string; out?: string; signed?: string; reason?: string; location?: string; name?: string }) => {
     const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
     try {
       const result = await signPdf({
@@ -346,11 +354,13 @@ program
         cert: resolve(opts.cert),
         passphrase: process.env[PASSPHRASE_VARIABLE],
         ...(opts.out !== undefined ? { output: resolve(opts.out) } : {}),
+        ...(opts.signed !== undefined ? { signedDir: resolve(opts.signed) } : {}),
         ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
         ...(opts.location !== undefined ? { location: opts.location } : {}),
         ...(opts.name !== undefined ? { name: opts.name } : {}),
       });
-      stdout(`kansli sign: ${result.output} signed by ${result.signer} (signature ${result.signatures})`);
+      const added = result.addedToExisting ? '; added to the signed copy already there' : '';
+      stdout(`kansli sign: ${displayPath(result.output)} signed by ${result.signer} (signature ${result.signatures}${added})`);
     } catch (e) {
       fail(e);
     }
@@ -360,6 +370,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Usage errors: commander has printed its message and the help already.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   fail(e);
 }

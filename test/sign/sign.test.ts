@@ -109,7 +109,8 @@ describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign',
 
   it('never takes the passphrase from the command line', () => {
     const r = kansli(['sign', letter, '--cert', 'x.p12', '--passphrase', PASS]);
-    expect(r.status).toBe(1);
+    // A usage error: exit status 2.
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--passphrase'/);
     const unset = kansli(['sign', letter, '--cert', certificate('u', '/CN=U/C=SE')], { env: { KANSLI_CERT_PASSPHRASE: undefined } });
     expect(unset.stderr).toMatch(/KANSLI_CERT_PASSPHRASE is not set/);
