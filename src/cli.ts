@@ -347,8 +347,10 @@ program
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
   .action(async (input: string, opts: { cert: string; out?: string; signed?: string; reason?: string; location?: string; name?: string }) => {
-    const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
     try {
+      // Garbage is refused before the signing code (pdf-lib, @signpdf) is even loaded.
+      (await import('./sign/sound.js')).readSignable(resolve(input));
+      const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
       const result = await signPdf({
         input: resolve(input),
         cert: resolve(opts.cert),

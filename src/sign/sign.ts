@@ -20,7 +20,7 @@ import { cmsSign, readPkcs12, type Credentials } from './openssl.js';
 import { UserError } from '../errors.js';
 import { withLock } from '../lock.js';
 import { signTarget } from './place.js';
-import { assertSoundPdf, startXref } from './sound.js';
+import { assertKansliPdf, assertSoundPdf, readSignable } from './sound.js';
 
 export const PASSPHRASE_VARIABLE = 'KANSLI_CERT_PASSPHRASE';
 /** Room for the CMS signature: a certificate chain of a few certificates fits with margin. */
@@ -81,16 +81,7 @@ export function checkValidity(cert: X509Certificate, now: Date): void {
   if (new Date(cert.validFrom) > now) throw new SignError(`the certificate of "${name}" is not valid until ${new Date(cert.validFrom).toISOString().slice(0, 10)}`);
 }
 
-/**
- * kansli's PDFs name it in their (uncompressed) XMP metadata: the only files this command signs.
- * Only cheap checks, so a large file of garbage is turned away at once; assertSoundPdf follows.
- */
-export function assertKansliPdf(bytes: Buffer, file: string): void {
-  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new SignError(`${file} is not a PDF (it does not start with %PDF-)`);
-  // A search of the bytes for a fixed string: milliseconds even for a large file.
-  if (!bytes.includes('<xmp:CreatorTool>kansli</xmp:CreatorTool>')) throw new SignError(`${file} is not a PDF made by kansli; kansli signs only its own documents`);
-  startXref(bytes, file);
-}
+export { assertKansliPdf };
 
 class OpensslSigner extends Signer {
   constructor(private readonly credentials: Credentials) {
@@ -191,9 +182,8 @@ async function withPlaceholder(bytes: Buffer, file: string, options: { name: str
 const DEFAULT_WAIT_MS = 120_000;
 
 export async function signPdf(options: SignOptions): Promise<SignResult> {
-  if (!existsSync(options.input)) throw new SignError(`${options.input}: no such file`);
-  if (!statSync(options.input).isFile()) throw new SignError(`${options.input} is not a file`);
-  assertKansliPdf(readFileSync(options.input), options.input);
+  // Garbage and damaged files are turned away before anything slower (openssl) runs.
+  readSignable(options.input);
   if (!existsSync(options.cert)) throw new SignError(`certificate ${options.cert}: no such file`);
   if (options.passphrase === undefined) {
     throw new SignError(`${PASSPHRASE_VARIABLE} is not set: kansli reads the certificate's passphrase from it, never from the command line`);

@@ -11,9 +11,34 @@
  *    starting where it says (a wrong `startxref` or a shifted object fails here);
  * 3. (in sign.ts) pdf-lib reads every object strictly (`throwOnInvalidObject`).
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 export class DamagedPdfError extends UserError {}
+
+/**
+ * kansli's PDFs name it in their (uncompressed) XMP metadata: the only files `kansli sign` signs.
+ * Only cheap checks, so a large file of garbage is turned away at once; assertSoundPdf follows.
+ */
+export function assertKansliPdf(bytes: Buffer, file: string): void {
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new DamagedPdfError(`${file} is not a PDF (it does not start with %PDF-)`);
+  // A search of the bytes for a fixed string: milliseconds even for a large file.
+  if (!bytes.includes('<xmp:CreatorTool>kansli</xmp:CreatorTool>')) throw new DamagedPdfError(`${file} is not a PDF made by kansli; kansli signs only its own documents`);
+  startXref(bytes, file);
+}
+
+/**
+ * The bytes of a PDF kansli may sign, or a one-line refusal. Light to import: the CLI calls it
+ * before loading the signing code, so garbage is refused without waiting for pdf-lib to load.
+ */
+export function readSignable(file: string): Buffer {
+  if (!existsSync(file)) throw new DamagedPdfError(`${file}: no such file`);
+  if (!statSync(file).isFile()) throw new DamagedPdfError(`${file} is not a file`);
+  const bytes = readFileSync(file);
+  assertKansliPdf(bytes, file);
+  assertSoundPdf(bytes, file);
+  return bytes;
+}
 
 /** More sections than any real file has: a loop of /Prev pointers, or a hostile file. */
 const MAX_SECTIONS = 10_000;
