@@ -79,7 +79,11 @@ export interface SignTarget {
  */
 export function signTarget(input: string, options: { output?: string; signedDir?: string } = {}): SignTarget {
   const real = realpathSync(input);
-  const outFolder = outputFolderOf(real);
+  // The output folder as the user names it first (so that `output` → its sibling `signerat`,
+  // as the build computes it, even when `output` is a link), else as it really is.
+  const logical = resolve(input);
+  const named = outputFolderOf(logical);
+  const [outFolder, inside] = named !== null ? [named, logical] : [outputFolderOf(real), real];
   let target: string;
   if (options.output !== undefined) {
     target = realPath(options.output);
@@ -87,7 +91,7 @@ export function signTarget(input: string, options: { output?: string; signedDir?
   } else if (outFolder !== null) {
     const signed = options.signedDir ?? signedDirFor(outFolder);
     assertSeparate(outFolder, signed);
-    target = join(realPath(signed), relative(outFolder, real));
+    target = join(realPath(signed), relative(outFolder, inside));
   } else {
     target = real;
   }
