@@ -305,6 +305,7 @@ program
         outDir: resolve(opts.out),
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });
+      for (const r of result.rescued) stderr(formatProblem(rescueWarning(r)));
       const { from, to, summary: sentence } = result.comparison;
       stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${sentence ?? 'no changes'}`);
       stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${opts.out}`);

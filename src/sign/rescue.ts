@@ -7,7 +7,7 @@
  * the manifest does not list it, its size differs from the manifest's, or it changed after the
  * manifest was written; every other file is what the build wrote.
  */
-import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { displayPath, START, type Problem } from '../content/problems.js';
@@ -121,7 +121,18 @@ function moveAside(from: string, to: string): { to: string; duplicate: boolean }
  * a lost signature.
  */
 export function rescueSigned(outDir: string, signedDir: string): Rescued[] {
-  if (!existsSync(outDir) || !lstatSync(outDir).isDirectory()) return [];
+  try {
+    return rescueFrom(outDir, signedDir);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    // An unreadable file or folder in the output: the user's to fix; the build does not go on blind.
+    throw new RescueError(`cannot look for signed PDFs in the output folder ${outDir} (${(e as Error).message}); nothing was built`);
+  }
+}
+
+function rescueFrom(outDir: string, signedDir: string): Rescued[] {
+  // statSync follows a link: an output folder may be a symbolic link to the real one.
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return [];
   const listed = listedFiles(outDir);
   if (listed === null) return [];
   assertSeparate(outDir, signedDir);

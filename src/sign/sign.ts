@@ -10,7 +10,7 @@
  *   is printable, has an appearance, and has a Form element in the structure tree.
  */
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SignPdf } from '@signpdf/signpdf';
 import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ETSI_CADES_DETACHED, Signer } from '@signpdf/utils';
@@ -194,7 +194,11 @@ export async function signPdf(options: SignOptions): Promise<SignResult> {
   checkValidity(cert, time);
   const name = options.name ?? commonName(cert);
   const { target, inPlace } = signTarget(options.input, { ...(options.output !== undefined ? { output: options.output } : {}), ...(options.signedDir !== undefined ? { signedDir: options.signedDir } : {}) });
-  mkdirSync(dirname(target), { recursive: true });
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (e) {
+    throw new SignError(`cannot create the folder ${dirname(target)} for the signed PDF (${(e as Error).message})`);
+  }
 
   // One signer at a time per file: each reads the file only once it holds the lock, so the
   // second signature is added to the first instead of replacing it.
@@ -207,7 +211,12 @@ export async function signPdf(options: SignOptions): Promise<SignResult> {
       assertSoundPdf(bytes, base);
       const { pdf, count } = await withPlaceholder(bytes, base, { name, time, ...(options.reason ? { reason: options.reason } : {}), ...(options.location ? { location: options.location } : {}) });
       const signed = await new SignPdf().sign(pdf, new OpensslSigner(credentials), time);
-      replaceFile(target, signed, statSync(base).mode & 0o7777);
+      try {
+        replaceFile(target, signed, statSync(base).mode & 0o7777);
+      } catch (e) {
+        // A full disk, a read-only folder: the user's to fix, and nothing was replaced.
+        throw new SignError(`could not write ${target} (${(e as Error).message}); it is as it was`);
+      }
       return { output: target, addedToExisting: !inPlace && base === target, signer: name, signatures: count };
     },
     { waitMs: options.waitMs ?? DEFAULT_WAIT_MS },
@@ -233,11 +242,14 @@ function signingBase(input: string, target: string, inPlace: boolean): { base: s
  * link to it stays a link.
  */
 function replaceFile(target: string, bytes: Buffer, mode: number): void {
-  const temp = join(dirname(target), `.${basename(target)}.kansli-signing-${process.pid}`);
+  const prefix = `.${basename(target)}.kansli-signing-`;
+  // Called under the file's lock: any other temporary file of this target is left by a signer that was killed.
+  for (const name of readdirSync(dirname(target))) if (name.startsWith(prefix)) rmSync(join(dirname(target), name), { force: true });
+  const temp = join(dirname(target), `${prefix}${process.pid}`);
   try {
     const fd = openSync(temp, 'w', mode);
     try {
-      writeSync(fd, bytes);
+      writeFileSync(fd, bytes);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -110,6 +110,23 @@ describe.runIf(has('openssl') && has('pdfsig'))('builds never lose a signed docu
     expect(rescueSigned(output, join(root, 'signerat'))).toEqual([]);
   }, 60_000);
 
+  it('kansli compare moves a signed amendment proposal out of its output folder too', () => {
+    const root = tempDir('kansli-rescue-compare-');
+    const out = join(root, 'jamforelse');
+    const fixtures = join(import.meta.dirname, '..', 'compare', 'fixtures');
+    const compare = () => kansli(['compare', '--from-content', join(fixtures, 'before'), '--to-content', join(fixtures, 'after'), '--out', out, '--format', 'pdf']);
+    expect(compare().status).toBe(0);
+    const proposal = join(out, 'andringsbeslut', 'provby.pdf');
+    const r0 = sign(proposal, p12, ['--out', join(root, 'provby.pdf')]);
+    expect(r0.status, r0.stderr).toBe(0);
+    copyFileSync(join(root, 'provby.pdf'), proposal);
+    const r = compare();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/andringsbeslut\/provby\.pdf:1:1: warning: this PDF carries a signature: moved to the signed folder as .*signerat\/andringsbeslut\/provby\.pdf/);
+    expect(pdfsig(join(root, 'signerat', 'andringsbeslut', 'provby.pdf'))).toEqual([{ valid: true, signer: 'Åsa Öberg' }]);
+    expect(pdfsig(proposal)).toEqual([]);
+  }, 120_000);
+
   it('refuses a signed folder inside the output folder', () => {
     const { root, build } = project();
     const r = build('--signed', join(root, 'output', 'signerat'));
