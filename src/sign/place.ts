@@ -91,7 +91,8 @@ export function signTarget(input: string, options: { output?: string; signedDir?
   } else if (outFolder !== null) {
     const signed = options.signedDir ?? signedDirFor(outFolder);
     assertSeparate(outFolder, signed);
-    target = join(realPath(signed), relative(outFolder, inside));
+    // Real path: a signed copy that is a link is signed where it really is, and stays a link.
+    target = realPath(join(signed, relative(outFolder, inside)));
   } else {
     target = real;
   }

@@ -2,7 +2,7 @@
  * Where `kansli sign` writes: the signed folder beside the output folder, never the output
  * folder itself, and never over a file it would lose.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT, has, kansli, tempDir } from '../helpers.js';
@@ -96,11 +96,16 @@ describe.runIf(has('openssl') && has('pdfsig'))('kansli sign: the signed folder'
     expect(existsSync(join(root, 'output', 'signerat'))).toBe(false);
   }, 60_000);
 
-  it('signs a copy outside any output folder in place', () => {
+  it('signs a copy outside any output folder in place, and a linked signed copy where it really is', () => {
     const { root, letter } = project();
     const copy = join(root, 'kopia.pdf');
     copyFileSync(letter, copy);
     expect(signTarget(copy)).toEqual({ target: copy, inPlace: true });
     expect(signTarget(letter)).toEqual({ target: join(root, 'signerat', LETTER), inPlace: false });
+    // A signed copy that is a link: the file it points to is signed, the link stays.
+    mkdirSync(join(root, 'signerat', 'avsiktsforklaring'), { recursive: true });
+    copyFileSync(letter, join(root, 'arkivet.pdf'));
+    symlinkSync(join(root, 'arkivet.pdf'), join(root, 'signerat', LETTER));
+    expect(signTarget(letter)).toEqual({ target: join(root, 'arkivet.pdf'), inPlace: false });
   }, 60_000);
 });

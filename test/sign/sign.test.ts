@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { signPdf } from '../../src/sign/sign.js';
+import { withLock } from '../../src/lock.js';
 import { CONTENT, has, kansli, run, tempDir } from '../helpers.js';
 import { certificate as certificateIn, PASS, pdfsig, sign as signCli, signAsync } from './certs.js';
 
@@ -115,6 +116,19 @@ describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign',
     // The lock is gone once both are done.
     expect(readdirSync(dir).filter((f) => f.includes('kansli-lock'))).toEqual([]);
   }, 60_000);
+
+  it('gives up waiting for a lock that is not released, in one clear message, leaving the file as it was', async () => {
+    const file = join(dir, 'held.pdf');
+    copyFileSync(letter, file);
+    const before = readFileSync(file);
+    const p12 = certificate('held', '/CN=Väntar Länge/C=SE');
+    await withLock(file, 'a test holding the lock', async () => {
+      await expect(signPdf({ input: file, cert: p12, passphrase: PASS, waitMs: 500 })).rejects.toThrow(
+        new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use: another kansli sign of .*held\\.pdf is already running \\(lock .*\\.held\\.pdf\\.kansli-lock\\); wait for it to finish and try again$`),
+      );
+    });
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
 
   it('keeps the mode of a signed file, and signs the target of a symbolic link, keeping the link', () => {
     const folder = join(dir, 'mode');
