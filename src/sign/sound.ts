@@ -67,6 +67,18 @@ export function assertSoundPdf(bytes: Buffer, file: string): void {
 }
 
 const OBJECT_HEADER = /^(\d+)\s+(\d+)\s+obj\b/;
+const [N, F, SPACE, ZERO] = [0x6e, 0x66, 0x20, 0x30];
+
+/** The number written with exactly `width` decimal digits at `from`, or -1. */
+function digits(bytes: Buffer, from: number, width: number): number {
+  let value = 0;
+  for (let i = from; i < from + width; i++) {
+    const d = (bytes[i] ?? 0) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /** A classic table: subsections of 20-byte entries, then the trailer. Returns the /Prev offset. */
 function checkXrefTable(bytes: Buffer, at: number, damaged: (why: string) => Error): number | null {
@@ -81,12 +93,16 @@ function checkXrefTable(bytes: Buffer, at: number, damaged: (why: string) => Err
     const count = Number(m[2]);
     if (pos + count * 20 > bytes.length) throw damaged(`the cross-reference table at byte ${at} runs past the end of the file`);
     for (let i = 0; i < count; i++, pos += 20) {
-      const entry = /^(\d{10}) (\d{5}) ([nf])/.exec(text(bytes, pos, 20));
-      if (!entry) throw damaged(`entry ${first + i} of the cross-reference table at byte ${at} is unreadable`);
-      if (entry[3] !== 'n') continue;
-      const objectAt = Number(entry[1]);
+      // Byte by byte, not by regular expression: a hostile table can have a million entries.
+      const kind = bytes[pos + 17];
+      const objectAt = digits(bytes, pos, 10);
+      const generation = digits(bytes, pos + 11, 5);
+      if ((kind !== N && kind !== F) || objectAt < 0 || generation < 0 || bytes[pos + 10] !== SPACE) {
+        throw damaged(`entry ${first + i} of the cross-reference table at byte ${at} is unreadable`);
+      }
+      if (kind === F) continue;
       const header = OBJECT_HEADER.exec(text(bytes, objectAt, 32));
-      if (!header || Number(header[1]) !== first + i || Number(header[2]) !== Number(entry[2])) {
+      if (!header || Number(header[1]) !== first + i || Number(header[2]) !== generation) {
         throw damaged(`object ${first + i} is not at byte ${objectAt}, where the cross-reference table says it is`);
       }
     }
