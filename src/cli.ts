@@ -10,7 +10,7 @@ import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
 import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
-import { rescueWarning } from './sign/rescue.js';
+import { rescueWarning, type Rescued } from './sign/rescue.js';
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
@@ -175,7 +175,7 @@ function summaryLines(result: BuildResult): string[] {
   return [...kinds].map(([doc, k]) => `  ${doc}: ${k.written} written, ${k.skipped} skipped${k.written > 0 ? `, ${Math.round(k.ms)} ms rendering` : ''}`);
 }
 
-function jsonReport(result: BuildResult | null, error: unknown, started: number): string {
+function jsonReport(result: BuildResult | null, error: unknown, started: number, rescued: readonly Rescued[]): string {
   const problems = error === null ? [] : (problemsOf(error) ?? [{ severity: 'error', file: '', position: { line: 1, column: 1 }, message: error instanceof Error ? error.message : String(error) }]);
   return JSON.stringify(
     {
@@ -187,27 +187,30 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number)
       skipped: result?.skipped.map((f) => f.path) ?? [],
       durations: result?.durations ?? {},
       errors: problems.filter((p) => p.severity === 'error'),
-      warnings: [...(result?.rescued.map(rescueWarning) ?? []), ...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
-      // Signed PDFs the build found in the output folder and moved to the signed folder.
-      rescued: result?.rescued.map((r) => ({ from: r.from, to: r.to, duplicate: r.duplicate })) ?? [],
+      warnings: [...rescued.map(rescueWarning), ...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      // Signed PDFs the build found in the output folder and moved to the signed folder (also when it then failed).
+      rescued,
     },
     null,
     2,
   );
 }
 
-async function runBuild(opts: BuildFlags): Promise<BuildResult> {
+/** Runs a build; `onRescued` hears of each signed PDF moved out of the output folder as it happens. */
+async function runBuild(opts: BuildFlags, onRescued: (r: Rescued) => void): Promise<BuildResult> {
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    return await build({ ...buildOptions(opts), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
   } finally {
     bar.stop();
   }
 }
 
+/** A moved signed PDF, said on stderr at once: the user hears of it even if the build then fails. */
+const sayRescued = (r: Rescued): void => stderr(formatProblem(rescueWarning(r)));
+
 function printBuild(result: BuildResult, opts: BuildFlags, started: number): void {
-  for (const r of result.rescued) stderr(formatProblem(rescueWarning(r)));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (result.upToDate) {
     stdout(`kansli build: ${opts.out} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
@@ -235,13 +238,14 @@ const buildCommand = program
   }));
 buildCommand.action(async (opts: BuildFlags) => {
   const started = performance.now();
+  const rescued: Rescued[] = [];
   try {
-    const result = await runBuild(opts);
-    if (opts.json) stdout(jsonReport(result, null, started));
+    const result = await runBuild(opts, opts.json ? (r) => void rescued.push(r) : sayRescued);
+    if (opts.json) stdout(jsonReport(result, null, started, rescued));
     else printBuild(result, opts, started);
   } catch (e) {
     if (opts.json) {
-      stdout(jsonReport(null, e, started));
+      stdout(jsonReport(null, e, started, rescued));
       process.exit(1);
     }
     fail(e);
@@ -265,7 +269,7 @@ program
       running = true;
       const started = performance.now();
       try {
-        printBuild(await runBuild(opts), opts, started);
+        printBuild(await runBuild(opts, sayRescued), opts, started);
       } catch (e) {
         report(e); // keep watching: the author is about to fix it
       }

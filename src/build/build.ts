@@ -63,6 +63,8 @@ export interface BuildOptions extends CheckOptions, PlanOptions {
   readonly outDir: string;
   /** Where signed PDFs live; default signedDirFor(outDir). Builds only ever add to it (rescueSigned). */
   readonly signedDir?: string;
+  /** Called as each signed PDF is moved out of the output folder: told even if the build then fails. */
+  readonly onRescued?: (rescued: Rescued) => void;
   readonly timestamp?: Date;
   /** Rebuild every file, even those whose inputs have not changed. */
   readonly force?: boolean;
@@ -102,7 +104,7 @@ function readsKey(reads: readonly string[]): string {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
   // First of all: signed PDFs in the output folder go to the signed folder, before anything can replace them.
-  const rescued = rescueSigned(options.outDir, options.signedDir ?? signedDirFor(options.outDir));
+  const rescued = rescueSigned(options.outDir, options.signedDir ?? signedDirFor(options.outDir), options.onRescued);
   const timestamp = options.timestamp ?? buildTimestamp();
   // Fail before any work if the output folder is one we must not replace.
   assertReplaceable(options.outDir);

@@ -120,9 +120,9 @@ function moveAside(from: string, to: string): { to: string; duplicate: boolean }
  * replaces `outDir`. Throws, stopping the build, when one cannot be moved: better no build than
  * a lost signature.
  */
-export function rescueSigned(outDir: string, signedDir: string): Rescued[] {
+export function rescueSigned(outDir: string, signedDir: string, onRescued: (r: Rescued) => void = () => undefined): Rescued[] {
   try {
-    return rescueFrom(outDir, signedDir);
+    return rescueFrom(outDir, signedDir, onRescued);
   } catch (e) {
     if (e instanceof UserError) throw e;
     // An unreadable file or folder in the output: the user's to fix; the build does not go on blind.
@@ -130,7 +130,7 @@ export function rescueSigned(outDir: string, signedDir: string): Rescued[] {
   }
 }
 
-function rescueFrom(outDir: string, signedDir: string): Rescued[] {
+function rescueFrom(outDir: string, signedDir: string, onRescued: (r: Rescued) => void): Rescued[] {
   // statSync follows a link: an output folder may be a symbolic link to the real one.
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return [];
   const listed = listedFiles(outDir);
@@ -146,7 +146,9 @@ function rescueFrom(outDir: string, signedDir: string): Rescued[] {
     if (entry && createHash('sha256').update(bytes).digest('hex') === entry.sha256) continue;
     if (!hasSignature(bytes)) continue;
     try {
-      rescued.push({ from: path, ...moveAside(path, join(signedDir, rel)) });
+      const moved = { from: path, ...moveAside(path, join(signedDir, rel)) };
+      rescued.push(moved);
+      onRescued(moved);
     } catch (e) {
       // Another build moved it first: it is safe.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(path)) continue;

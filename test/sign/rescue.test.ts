@@ -95,6 +95,26 @@ describe.runIf(has('openssl') && has('pdfsig'))('builds never lose a signed docu
     expect(pdfsig(join(root, 'signerat', 'avsiktsforklaring', 'avsiktsforklaring-3.pdf'))).toHaveLength(2);
   }, 120_000);
 
+  it('says that it moved a signed PDF even when the build then fails', () => {
+    const { root, content, letter, build } = project();
+    const elsewhere = join(root, 'elsewhere.pdf');
+    copyFileSync(letter, elsewhere);
+    expect(sign(elsewhere, p12).status).toBe(0);
+    copyFileSync(elsewhere, letter);
+    edit(content, 'charter.yaml', /\bkoping\b/, 'kopingg');
+    const r = build();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/output\/avsiktsforklaring\/avsiktsforklaring\.pdf:1:1: warning: this PDF carries a signature: moved to the signed folder as .*signerat\/avsiktsforklaring\/avsiktsforklaring\.pdf/);
+    expect(r.stderr).toContain('"kopingg" is not a member in parties.yaml');
+    expect(pdfsig(join(root, 'signerat', LETTER))).toEqual([{ valid: true, signer: 'Åsa Öberg' }]);
+    copyFileSync(elsewhere, letter);
+    const json = build('--json');
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as { ok: boolean; rescued: { from: string; duplicate: boolean }[] };
+    expect(report.ok).toBe(false);
+    expect(report.rescued).toEqual([{ from: letter, to: join(root, 'signerat', LETTER), duplicate: true }]);
+  }, 120_000);
+
   it('moves a signed PDF the manifest does not list, and leaves unsigned ones to the build', () => {
     const { root, output, letter } = project();
     const stray = join(output, 'avtal.pdf');
