@@ -9,11 +9,11 @@ import { existsSync, watch as watchFiles } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
-import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { rescueWarning, type Rescued } from './sign/rescue.js';
 import { UserError } from './errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
-import { displayPath } from './content/problems.js';
 import { resolveProject, type Project } from './project/project.js';
 import { FORMATS, type Format } from './build/plan.js';
 
@@ -56,10 +56,10 @@ function report(e: unknown, writes = true): void {
 /** Reports and exits 1; `writes` says whether the command would have written files. */
 function fail(e: unknown, writes = true): never {
   report(e, writes);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 }
 
-/** A combination of options that commander cannot rule out by itself. */
+/** A combination of options that commander cannot rule out by itself: exit status 2, like commander's own. */
 class UsageError extends UserError {}
 
 const PROJECT_OPTION = ['--project <dir>', 'project folder (or its kansli.yaml); default: the nearest kansli.yaml upward from here, else this folder'] as const;
@@ -88,6 +88,15 @@ function paths(opts: { project?: string; content?: string; out?: string }, write
     templatesDir: project.templatesDir,
     outDir: opts.out !== undefined ? resolve(opts.out) : project.outDir,
   };
+}
+
+/**
+ * The signed folder: --signed, else kansli.yaml's `signed:` when there is a project file; without
+ * either, each command's own default (beside the output folder the file comes from).
+ */
+function signedOption(opts: { signed?: string }, where: Paths): { signedDir?: string } {
+  if (opts.signed !== undefined) return { signedDir: resolve(opts.signed) };
+  return where.project.file !== null ? { signedDir: where.project.signedDir } : {};
 }
 
 interface CompareCliOptions {
@@ -157,6 +166,7 @@ interface BuildFlags {
   force?: boolean;
   json?: boolean;
   workers?: string;
+  signed?: string;
 }
 
 function buildOptions(opts: BuildFlags, where: Paths) {
@@ -164,6 +174,7 @@ function buildOptions(opts: BuildFlags, where: Paths) {
     contentDir: where.contentDir,
     templatesDir: where.templatesDir,
     outDir: where.outDir,
+    ...signedOption(opts, where),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
     ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
@@ -205,7 +216,7 @@ function summaryLines(result: BuildResult): string[] {
   return [...kinds].map(([doc, k]) => `  ${doc}: ${k.written} written, ${k.skipped} skipped${k.written > 0 ? `, ${Math.round(k.ms)} ms rendering` : ''}`);
 }
 
-function jsonReport(result: BuildResult | null, error: unknown, started: number): string {
+function jsonReport(result: BuildResult | null, error: unknown, started: number, rescued: readonly Rescued[]): string {
   const problems = error === null ? [] : (problemsOf(error) ?? [{ severity: 'error', file: '', position: { line: 1, column: 1 }, message: error instanceof Error ? error.message : String(error) }]);
   return JSON.stringify(
     {
@@ -217,22 +228,28 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number)
       skipped: result?.skipped.map((f) => f.path) ?? [],
       durations: result?.durations ?? {},
       errors: problems.filter((p) => p.severity === 'error'),
-      warnings: [...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      warnings: [...rescued.map(rescueWarning), ...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      // Signed PDFs the build found in the output folder and moved to the signed folder (also when it then failed).
+      rescued,
     },
     null,
     2,
   );
 }
 
-async function runBuild(opts: BuildFlags, where: Paths): Promise<BuildResult> {
+/** Runs a build; `onRescued` hears of each signed PDF moved out of the output folder as it happens. */
+async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) => void): Promise<BuildResult> {
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts, where), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    return await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
   } finally {
     bar.stop();
   }
 }
+
+/** A moved signed PDF, said on stderr at once: the user hears of it even if the build then fails. */
+const sayRescued = (r: Rescued): void => stderr(formatProblem(rescueWarning(r)));
 
 function printBuild(result: BuildResult, where: Paths, started: number): void {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -255,6 +272,7 @@ const buildCommand = program
   .option('--party <id>', 'build only the documents for this member')
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
+  .option('--signed <dir>', 'folder of signed documents, which builds never write in (default: signerat beside the output folder)')
   .option('--json', 'print a machine-readable report on stdout')
   .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
@@ -263,13 +281,14 @@ const buildCommand = program
 buildCommand.action(async (opts: BuildFlags) => {
   const started = performance.now();
   const where = paths(opts);
+  const rescued: Rescued[] = [];
   try {
-    const result = await runBuild(opts, where);
-    if (opts.json) stdout(jsonReport(result, null, started));
+    const result = await runBuild(opts, where, opts.json ? (r) => void rescued.push(r) : sayRescued);
+    if (opts.json) stdout(jsonReport(result, null, started, rescued));
     else printBuild(result, where, started);
   } catch (e) {
     if (opts.json) {
-      stdout(jsonReport(null, e, started));
+      stdout(jsonReport(null, e, started, rescued));
       process.exit(1);
     }
     fail(e);
@@ -295,7 +314,7 @@ program
       running = true;
       const started = performance.now();
       try {
-        printBuild(await runBuild(opts, where), where, started);
+        printBuild(await runBuild(opts, where, sayRescued), where, started);
       } catch (e) {
         report(e); // keep watching: the author is about to fix it
       }
@@ -359,6 +378,7 @@ program
         outDir,
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });
+      for (const r of result.rescued) stderr(formatProblem(rescueWarning(r)));
       const { from, to, summary: sentence } = result.comparison;
       stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${sentence ?? 'no changes'}`);
       stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${displayPath(outDir)}`);
@@ -394,30 +414,35 @@ program
 
 program
   .command('sign')
-  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
+  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid) into the signed folder; the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
   .argument('<input>', 'a PDF made by kansli build')
   .option(...PROJECT_OPTION)
   .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
-  .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
+  .option('--out <file>', 'write the signed PDF here (never inside an output folder)')
+  .option('--signed <dir>', 'folder of signed documents (default: signerat beside the output folder)')
   .option('--reason <text>', 'reason for signing, e.g. "Godkänd"')
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
-  .action(async (input: string, opts: { project?: string; cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
-    const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
-    // The project's signed folder (kansli.yaml's `signed:`) is where signed copies go; a bad
-    // kansli.yaml is reported before anything is signed.
-    paths(opts);
+  .action(async (input: string, opts: { project?: string; cert: string; out?: string; signed?: string; reason?: string; location?: string; name?: string }) => {
+    // A bad kansli.yaml is reported before anything is signed; its `signed:` folder is where
+    // signed copies go unless --signed says otherwise.
+    const where = paths(opts);
     try {
+      // Garbage is refused before the signing code (pdf-lib, @signpdf) is even loaded.
+      (await import('./sign/sound.js')).readSignable(resolve(input));
+      const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
       const result = await signPdf({
         input: resolve(input),
         cert: resolve(opts.cert),
         passphrase: process.env[PASSPHRASE_VARIABLE],
         ...(opts.out !== undefined ? { output: resolve(opts.out) } : {}),
+        ...signedOption(opts, where),
         ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
         ...(opts.location !== undefined ? { location: opts.location } : {}),
         ...(opts.name !== undefined ? { name: opts.name } : {}),
       });
-      stdout(`kansli sign: ${result.output} signed by ${result.signer} (signature ${result.signatures})`);
+      const added = result.addedToExisting ? '; added to the signed copy already there' : '';
+      stdout(`kansli sign: ${displayPath(result.output)} signed by ${result.signer} (signature ${result.signatures}${added})`);
     } catch (e) {
       fail(e);
     }
@@ -427,6 +452,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Usage errors: commander has printed its message and the help already.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   fail(e);
 }

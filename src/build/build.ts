@@ -21,6 +21,8 @@ import { defaultWorkers, startPool, type Pool } from './pool.js';
 import { documentMeta } from './meta.js';
 import type { Produced } from './render.js';
 import { UserError } from '../errors.js';
+import { rescueSigned, type Rescued } from '../sign/rescue.js';
+import { signedDirFor } from '../sign/place.js';
 
 export { GENERATOR };
 
@@ -59,6 +61,10 @@ export function check(options: CheckOptions): CheckResult {
 
 export interface BuildOptions extends CheckOptions, PlanOptions {
   readonly outDir: string;
+  /** Where signed PDFs live; default signedDirFor(outDir). Builds only ever add to it (rescueSigned). */
+  readonly signedDir?: string;
+  /** Called as each signed PDF is moved out of the output folder: told even if the build then fails. */
+  readonly onRescued?: (rescued: Rescued) => void;
   readonly timestamp?: Date;
   /** Rebuild every file, even those whose inputs have not changed. */
   readonly force?: boolean;
@@ -86,6 +92,8 @@ export interface BuildResult {
   readonly warnings: readonly Problem[];
   /** True when the fast path found nothing changed: nothing was parsed, checked or written. */
   readonly upToDate: boolean;
+  /** Signed PDFs found in the output folder and moved to the signed folder before the build. */
+  readonly rescued: readonly Rescued[];
 }
 
 /** The hash of a set of paths: the key under which the manifest stores it once. */
@@ -95,6 +103,8 @@ function readsKey(reads: readonly string[]): string {
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
+  // First of all: signed PDFs in the output folder go to the signed folder, before anything can replace them.
+  const rescued = rescueSigned(options.outDir, options.signedDir ?? signedDirFor(options.outDir), options.onRescued);
   const timestamp = options.timestamp ?? buildTimestamp();
   // Fail before any work if the output folder is one we must not replace.
   assertReplaceable(options.outDir);
@@ -102,11 +112,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const sources = full ? sourcesDigest(options.contentDir, templatesDir, timestamp) : null;
   if (full && !options.force) {
     const fresh = freshManifest(options.outDir, sources!);
-    if (fresh) return { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true };
+    if (fresh) return { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true, rescued };
   }
   let pool: Pool | null = null;
   try {
-    return await buildWith(options, templatesDir, timestamp, sources, (count) => (pool ??= startPool(templatesDir, count)));
+    return { ...(await buildWith(options, templatesDir, timestamp, sources, (count) => (pool ??= startPool(templatesDir, count)))), rescued };
   } finally {
     await (pool as Pool | null)?.close();
   }
@@ -124,7 +134,7 @@ export function threadPlan(documents: number): number {
   return documents < WORKER_THRESHOLD ? 0 : defaultWorkers(documents);
 }
 
-async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, startWorkers: (count: number) => Pool): Promise<BuildResult> {
+async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, startWorkers: (count: number) => Pool): Promise<Omit<BuildResult, 'rescued'>> {
   const { content, warnings } = check(options);
   const units = plan(content, options);
   const shared = sharedView(content);
