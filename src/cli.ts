@@ -6,7 +6,7 @@
  * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
 import { existsSync, watch as watchFiles } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
 import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
@@ -91,12 +91,17 @@ function paths(opts: { project?: string; content?: string; out?: string }, write
 }
 
 /**
- * The signed folder: --signed, else kansli.yaml's `signed:` when there is a project file; without
- * either, each command's own default (beside the output folder the file comes from).
+ * The signed folder: --signed; else kansli.yaml's `signed:` when the files in play are the
+ * project's own (its output folder, or a PDF inside its output or signed folder); else each
+ * command's own default, `signerat/` beside the output folder in question.
  */
-function signedOption(opts: { signed?: string }, where: Paths): { signedDir?: string } {
+function signedOption(opts: { signed?: string; out?: string }, where: Paths, input?: string): { signedDir?: string } {
   if (opts.signed !== undefined) return { signedDir: resolve(opts.signed) };
-  return where.project.file !== null ? { signedDir: where.project.signedDir } : {};
+  const { project } = where;
+  if (project.file === null) return {};
+  const inside = (dir: string, path: string): boolean => !relative(dir, path).startsWith('..') && !isAbsolute(relative(dir, path));
+  const ours = input === undefined ? opts.out === undefined : inside(project.outDir, input) || inside(project.signedDir, input);
+  return ours ? { signedDir: project.signedDir } : {};
 }
 
 interface CompareCliOptions {
@@ -436,7 +441,7 @@ program
         cert: resolve(opts.cert),
         passphrase: process.env[PASSPHRASE_VARIABLE],
         ...(opts.out !== undefined ? { output: resolve(opts.out) } : {}),
-        ...signedOption(opts, where),
+        ...signedOption({ ...(opts.signed !== undefined ? { signed: opts.signed } : {}) }, where, resolve(input)),
         ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
         ...(opts.location !== undefined ? { location: opts.location } : {}),
         ...(opts.name !== undefined ? { name: opts.name } : {}),
