@@ -5,12 +5,12 @@
  * Heavy modules (validation, rendering, writers) are imported only by the commands that use
  * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
-import { watch as watchFiles } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
 import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { UserError } from './errors.js';
+import { fileSystemError } from './fs-errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
 
@@ -36,6 +36,8 @@ function problemsOf(e: unknown): Problem[] | null {
 
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
 function report(e: unknown, writes = true): void {
+  // A file-system failure that escaped a more specific message is still the user's to fix.
+  e = fileSystemError(e, 'a file or folder could not be used');
   const problems = problemsOf(e);
   if (problems) {
     // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
@@ -52,14 +54,38 @@ function report(e: unknown, writes = true): void {
   }
 }
 
-/** Reports and exits 1; `writes` says whether the command would have written files. */
-function fail(e: unknown, writes = true): never {
-  report(e, writes);
-  process.exit(1);
-}
-
 /** A combination of options that commander cannot rule out by itself. */
 class UsageError extends UserError {}
+
+/** Exit status: 2 for a usage error (the command line itself is wrong), 1 for any other problem. */
+const EXIT_USAGE = 2;
+
+/** Reports and exits 1 (2 for usage errors); `writes` says whether the command would have written files. */
+function fail(e: unknown, writes = true): never {
+  report(e, writes);
+  process.exit(e instanceof UsageError ? EXIT_USAGE : 1);
+}
+
+/**
+ * Ctrl-C or a SIGTERM while files are written: remove the unfinished staging folder (the output
+ * folder is untouched until the commit, which runs without yielding to signals), say so, and
+ * exit 130 or 143 as shells do. The lock is released on exit by proper-lockfile.
+ */
+async function cleanUpOnSignals(): Promise<void> {
+  const { abortUnfinishedOutputs } = await import('./build/output.js');
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      abortUnfinishedOutputs();
+      stderr(`kansli: stopped by ${signal}; the output folder was left as it was`);
+      process.exit(status);
+    });
+  }
+}
+
+/** What a build says about the output folder beyond its files (repairs, kept files, a damaged manifest). */
+function printNotices(notices: readonly string[]): void {
+  for (const n of notices) stderr(`kansli: note: ${n}`);
+}
 
 interface CompareCliOptions {
   content: string;
@@ -195,7 +221,9 @@ async function runBuild(opts: BuildFlags): Promise<BuildResult> {
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    const result = await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
+    printNotices(result.notices);
+    return result;
   } finally {
     bar.stop();
   }
@@ -227,6 +255,7 @@ const buildCommand = program
     return v;
   }));
 buildCommand.action(async (opts: BuildFlags) => {
+  await cleanUpOnSignals();
   const started = performance.now();
   try {
     const result = await runBuild(opts);
@@ -247,7 +276,9 @@ program
   .option('--content <dir>', 'content folder', 'content')
   .option('--out <dir>', 'output folder', 'output')
   .action(async (opts: BuildFlags) => {
+    await cleanUpOnSignals();
     const { TEMPLATE_DIR } = await import('./render/template-files.js');
+    const { watchFolder } = await import('./watch.js');
     let running = false;
     let again = false;
     const rebuild = async (): Promise<void> => {
@@ -269,15 +300,17 @@ program
       }
     };
     let timer: NodeJS.Timeout | undefined;
-    const changed = (_event: string, file: string | null): void => {
-      if (file && !/\.(ya?ml|hbs)$/.test(file)) return;
+    const changed = (): void => {
       clearTimeout(timer);
-      // Editors write in bursts (temp file, rename, chmod): wait for the burst to end.
-      timer = setTimeout(() => void rebuild(), 150);
+      // Editors save in bursts (temporary file, rename, chmod), git checkout in larger ones: wait for the end.
+      timer = setTimeout(() => void rebuild(), 200);
     };
+    const content = resolve(opts.content);
     await rebuild();
-    for (const dir of [resolve(opts.content), TEMPLATE_DIR]) watchFiles(dir, { recursive: true }, changed);
-    stderr(`kansli watch: watching ${relative(process.cwd(), resolve(opts.content)) || '.'} and the templates; Ctrl-C to stop`);
+    for (const dir of [content, TEMPLATE_DIR]) {
+      watchFolder(dir, changed, (state) => stderr(state === 'gone' ? `kansli watch: ${dir} is gone; waiting for it to come back` : `kansli watch: ${dir} is back`));
+    }
+    stderr(`kansli watch: watching ${relative(process.cwd(), content) || '.'} and the templates; Ctrl-C to stop`);
   });
 
 program
@@ -291,6 +324,7 @@ program
   .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'jamforelse')
   .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
   .action(async (opts: CompareCliOptions) => {
+    await cleanUpOnSignals();
     const { compareVersions } = await import('./compare/run.js');
     try {
       const result = await compareVersions({
@@ -360,6 +394,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Usage errors: commander has printed its message and the help already.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
   fail(e);
 }
