@@ -35,7 +35,12 @@ const ADVICE: Readonly<Record<string, string>> = {
 };
 
 export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in ADVICE;
+  return e instanceof Error && !(e instanceof UserError) && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in ADVICE;
+}
+
+/** What to do about a file-system error, with its code: "the disk is full: free some space and try again (ENOSPC)". */
+export function adviceFor(e: NodeJS.ErrnoException & { code: string }): string {
+  return `${ADVICE[e.code]} (${e.code})`;
 }
 
 /**
@@ -45,5 +50,5 @@ export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { co
 export function fileSystemError(e: unknown, what: string, path?: string): unknown {
   if (!isFileSystemError(e)) return e;
   const where = path ?? (e as NodeJS.ErrnoException).path ?? '';
-  return new FileSystemError(`${what}: ${where}${where ? ': ' : ''}${ADVICE[e.code]} (${e.code})`, e.code);
+  return new FileSystemError(`${what}: ${where}${where ? ': ' : ''}${adviceFor(e)}`, e.code);
 }

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UserError } from './errors.js';
+import { adviceFor, isFileSystemError } from './fs-errors.js';
 
 export class LockError extends UserError {}
 
@@ -80,7 +81,8 @@ export async function withLock<T>(path: string, what: string, fn: () => Promise<
     if (code === 'ELOCKED') {
       throw new LockError(`${path} is in use: ${what} is already running (lock ${lockPath(path)})${waitMs > 0 ? ` and still was after ${Math.round(waitMs / 1000)} s` : ''}; wait for it to finish and try again`);
     }
-    throw new LockError(`cannot lock ${path} (${code ?? (e as Error).message}: ${lockPath(path)}); check that its folder exists and is writable`);
+    const advice = isFileSystemError(e) ? adviceFor(e) : `${(e as Error).message}; check that its folder exists and is writable`;
+    throw new LockError(`cannot lock ${path} (lock ${lockPath(path)}): ${advice}`);
   }
   try {
     const result = await fn();

@@ -175,6 +175,8 @@ interface BuildContext {
   readonly startWorkers: (count: number) => Pool;
 }
 
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The files of a set of units, by path. */
 const pathsOf = (units: readonly Unit[]): string[] => units.flatMap((u) => u.formats.map((f) => `${u.stem}.${f}`));
 
@@ -182,7 +184,7 @@ const pathsOf = (units: readonly Unit[]): string[] => units.flatMap((u) => u.for
 function previousManifest(place: OutputPlace, notices: string[]): { manifest: Manifest | null; damaged: boolean } {
   const previous = inspectManifest(place.target);
   if (previous.kind === 'damaged') {
-    notices.push(`${join(place.requested, MANIFEST)} is damaged (${previous.reason}): treated as absent, so every document is rebuilt and files kansli cannot vouch for are kept`);
+    notices.push(`${join(place.requested, MANIFEST)} is damaged (${previous.reason}): treated as absent, so every document is rebuilt`);
   }
   return { manifest: previous.kind === 'ours' ? previous.manifest : null, damaged: previous.kind === 'damaged' };
 }
@@ -191,36 +193,38 @@ function previousManifest(place: OutputPlace, notices: string[]): { manifest: Ma
 async function buildLocked(ctx: BuildContext): Promise<BuildResult> {
   const { options, place, timestamp } = ctx;
   const { content, warnings } = check(options);
-  const units = plan(content, options);
-  const shared = sharedView(content);
-  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp);
   const notices: string[] = [];
   const { manifest: previous, damaged } = previousManifest(place, notices);
+  // With a damaged manifest nothing in the folder can be vouched for: rebuild it all, whatever was selected.
+  const partial = isPartial(options) && !damaged;
+  const units = plan(content, partial ? options : {});
+  const shared = sharedView(content);
+  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp);
 
   // What to render: the stale units, and in a partial build the kept ones that must follow.
   const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
   const fresh = units.filter(upToDate);
   const freshSet = new Set(fresh);
-  const kept = isPartial(options) && previous ? keptUnits(content, previous, new Set(units.map((u) => u.stem)), fp, place.target) : { dependants: [], outdated: [] };
+  const kept = partial && previous ? keptUnits(content, previous, new Set(units.map((u) => u.stem)), fp, place.target) : { dependants: [], outdated: [] };
   const stale = [...units.filter((u) => !freshSet.has(u)), ...kept.dependants];
   if (kept.dependants.length > 0) {
-    notices.push(`the charter version changed, so ${kept.dependants.length} documents kept from the previous build that name it were rebuilt too (${kept.dependants.map((u) => u.stem).join(', ')})`);
+    notices.push(`the charter version changed, so ${count(kept.dependants.length, 'document')} kept from the previous build that name it were rebuilt too (${kept.dependants.map((u) => u.stem).join(', ')})`);
   }
   if (kept.outdated.length > 0) {
-    notices.push(`${kept.outdated.length} files kept from the previous build are out of date with the content (${kept.outdated.slice(0, 3).join(', ')}${kept.outdated.length > 3 ? ', …' : ''}); build without --only, --party and --format to update them`);
+    notices.push(`${count(kept.outdated.length, 'file')} kept from the previous build are out of date with the content (${kept.outdated.slice(0, 3).join(', ')}${kept.outdated.length > 3 ? ', …' : ''}); build without --only, --party and --format to update them`);
   }
 
   // What of the folder kansli did not write: carried over, never deleted.
   const planned = new Set([...pathsOf(stale), ...pathsOf(fresh), MANIFEST]);
   const ours = new Set(previous ? previous.files.map((f) => f.path) : damaged ? planned : []);
   const foreign = foreignEntries(place, ours, planned);
-  if (foreign.length > 0) notices.push(`kept ${foreign.length} files that kansli did not write in ${place.requested} (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`);
+  if (foreign.length > 0) notices.push(`kept ${count(foreign.length, 'file')} that kansli did not write in ${place.requested} (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`);
 
   let tx: OutputTransaction | null = null;
   const output = (): OutputTransaction => (tx ??= beginOutput(place));
   try {
     const rendered = await renderUnits(ctx, content, shared, stale, fp, output);
-    const others = isPartial(options) && previous ? otherFiles(previous, new Set(pathsOf(stale).concat(pathsOf(fresh))), place.target) : [];
+    const others = partial && previous ? otherFiles(previous, new Set(pathsOf(stale).concat(pathsOf(fresh))), place.target) : [];
     const manifest = mergeManifest({ content, timestamp, sources: ctx.sources, previous, fresh, others, rendered });
     const skipped = manifest.files.filter((f) => !others.includes(f) && !rendered.written.includes(f));
     commitBuild(place, manifest, rendered.written.length === 0 && previous !== null, [...others, ...skipped].map((f) => f.path).concat(foreign), output);
@@ -266,7 +270,11 @@ async function renderUnits(ctx: BuildContext, content: Content, shared: SharedVi
   }
   const { loadTemplates, loadFonts, produce } = await loadEngine();
   const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp };
-  for (const unit of stale) finish(await produce(shop, unit));
+  for (const unit of stale) {
+    finish(await produce(shop, unit));
+    // produce() resolves without returning to the event loop: let a SIGINT or SIGTERM be handled between documents.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return rendered;
 }
 

@@ -447,7 +447,7 @@ export async function withOutputLock<T>(outDir: string, what: string, fn: (place
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   return withLock(place.target, what, () => fn(place, recoverOutput(place)), {
     waitMs,
-    onWait: () => options.onWait?.(`${place.requested} is in use by ${what}; waiting up to ${Math.round(waitMs / 1000)} s for it to finish`),
+    onWait: () => options.onWait?.(`${place.requested} is locked by ${what} (or by one that was killed, whose lock expires within seconds); waiting up to ${Math.round(waitMs / 1000)} s`),
   });
 }
 
