@@ -17,7 +17,7 @@ import { loadEngine } from './load-engine.js';
 import { isPartial, plan, type PlanOptions, type Unit } from './plan.js';
 import { defaultWorkers, startPool, type Pool } from './pool.js';
 import type { Produced } from './render.js';
-import { fingerprints, isUpToDate, keptUnits, type Fingerprints } from './staleness.js';
+import { fingerprints, isUpToDate, keptUnits, withDependants, type Fingerprints } from './staleness.js';
 import { UserError } from '../errors.js';
 
 export { GENERATOR };
@@ -205,8 +205,8 @@ async function buildLocked(ctx: BuildContext): Promise<BuildResult> {
   const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
   const fresh = units.filter(upToDate);
   const freshSet = new Set(fresh);
-  const kept = partial && previous ? keptUnits(content, previous, new Set(units.map((u) => u.stem)), fp, place.target) : { dependants: [], outdated: [] };
-  const stale = [...units.filter((u) => !freshSet.has(u)), ...kept.dependants];
+  const kept = partial && previous ? keptUnits(content, previous, new Map(units.map((u) => [u.stem, u.formats])), fp, place.target) : { dependants: [], outdated: [] };
+  const stale = withDependants(units.filter((u) => !freshSet.has(u)), kept.dependants);
   if (kept.dependants.length > 0) {
     notices.push(`the charter version changed, so ${count(kept.dependants.length, 'document')} kept from the previous build that name it were rebuilt too (${kept.dependants.map((u) => u.stem).join(', ')})`);
   }

@@ -74,14 +74,15 @@ export interface KeptUnits {
  * another could be adopted by mistake. The others that are out of date are only reported, since
  * `--only` exists to leave them alone.
  */
-export function keptUnits(content: Content, previous: Manifest, planned: ReadonlySet<string>, fp: Fingerprints, outDir: string): KeptUnits {
+export function keptUnits(content: Content, previous: Manifest, planned: ReadonlyMap<string, readonly Format[]>, fp: Fingerprints, outDir: string): KeptUnits {
   const version = { version: charterHash(content.charter, content).slice(0, 12), label: content.charter.version.label ?? null };
   const versionChanged = previous.charter.version !== version.version || (previous.charter.label ?? null) !== version.label;
   const dependants: Unit[] = [];
   const outdated: string[] = [];
   for (const [stem, record] of Object.entries(previous.units)) {
-    if (planned.has(stem)) continue;
-    const files = previous.files.filter((f) => f.path.startsWith(`${stem}.`) && existsSync(join(outDir, f.path)));
+    // Kept: a unit outside the selection, or the formats of a selected one that --format left out.
+    const selected = planned.get(stem) ?? [];
+    const files = previous.files.filter((f) => f.path.startsWith(`${stem}.`) && !selected.includes(f.format) && existsSync(join(outDir, f.path)));
     if (files.length === 0) continue;
     const formats = FORMATS.filter((format) => files.some((f) => f.format === format));
     const unit = unitOf(content, stem, formats);
@@ -91,4 +92,14 @@ export function keptUnits(content: Content, previous: Manifest, planned: Readonl
     else outdated.push(...files.map((f) => f.path));
   }
   return { dependants, outdated };
+}
+
+/** The units to render: `stale`, with each dependant joined to a stale unit of the same document (one render, all formats). */
+export function withDependants(stale: readonly Unit[], dependants: readonly Unit[]): Unit[] {
+  const byStem = new Map(stale.map((u) => [u.stem, u]));
+  for (const d of dependants) {
+    const unit = byStem.get(d.stem);
+    byStem.set(d.stem, unit ? { ...unit, formats: FORMATS.filter((f) => unit.formats.includes(f) || d.formats.includes(f)) } : d);
+  }
+  return [...byStem.values()];
 }

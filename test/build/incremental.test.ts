@@ -164,6 +164,15 @@ describe('a partial build after a change of the charter', () => {
     for (const f of proposals) expect(normalizeSpace(pdfText(join(out, f.path)))).toContain(`version ${manifest.charter.version}`);
     // The participation proposals do not name the charter: kept as they were.
     expect(manifest.rebuilt!.filter((p) => p.startsWith('beslut-delta-i-lansprocess/'))).toEqual([]);
+
+    // --format leaves the other format out, but not when it names the old version.
+    edit(dir, 'charter.yaml', 'heading: Förbundets säte', 'heading: Säte');
+    const pdfOnly = kansli(['build', '--content', dir, '--out', out, '--only', 'forbundsordning', '--format', 'pdf']);
+    expect(pdfOnly.status, pdfOnly.stderr).toBe(0);
+    const again = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(again.rebuilt).toContain('forbundsordning/forbundsordning.docx');
+    expect(again.rebuilt!.filter((p) => p.startsWith('beslut-anta-forbundsordning/'))).toHaveLength(26);
+    expect(again.files).toHaveLength(56);
   });
 
   it('says which kept files are out of date when they name no charter version', () => {
