@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/build/manifest.js';
-import { beginOutput, outputPlace, recoverOutput } from '../../src/build/output.js';
+import { outputPlace, recoverOutput } from '../../src/build/output.js';
 import { CLI, CONTENT, contentCopy, edit, kansli, tempDir } from '../helpers.js';
 
 interface Finished {
@@ -141,15 +141,6 @@ describe('leftovers of a killed run, made on disk', () => {
     renameSync(join(out, 'a.tmp'), join(out, 'a.pdf'));
     recoverOutput(place);
     expect(read(out)).toEqual({ 'a.pdf': 'new a', 'b.pdf': 'new b' });
-  });
-
-  it('a transaction aborted takes no more files, so late results from workers leave nothing behind', () => {
-    const target = join(tempDir(), 'output');
-    const tx = beginOutput(target);
-    tx.write({ path: 'a/one.pdf', bytes: new Uint8Array([1]) });
-    tx.abort();
-    tx.write({ path: 'b/two.pdf', bytes: new Uint8Array([2]) });
-    expect(readdirSync(join(target, '..'))).toEqual([]);
   });
 });
 
