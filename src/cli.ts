@@ -5,13 +5,14 @@
  * Heavy modules (validation, rendering, writers) are imported only by the commands that use
  * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
-import { existsSync, watch as watchFiles } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
 import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { rescueWarning, type Rescued } from './sign/rescue.js';
 import { UserError } from './errors.js';
+import { fileSystemError } from './fs-errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
 import { resolveProject, type Project } from './project/project.js';
@@ -37,6 +38,8 @@ function problemsOf(e: unknown): Problem[] | null {
 
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
 function report(e: unknown, writes = true): void {
+  // A file-system failure that escaped a more specific message is still the user's to fix.
+  e = fileSystemError(e, 'a file or folder could not be used');
   const problems = problemsOf(e);
   if (problems) {
     // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
@@ -53,14 +56,38 @@ function report(e: unknown, writes = true): void {
   }
 }
 
-/** Reports and exits 1; `writes` says whether the command would have written files. */
+/** A combination of options that commander cannot rule out by itself. */
+class UsageError extends UserError {}
+
+/** Exit status: 2 for a usage error (the command line itself is wrong), 1 for any other problem. */
+const EXIT_USAGE = 2;
+
+/** Reports and exits 1 (2 for usage errors); `writes` says whether the command would have written files. */
 function fail(e: unknown, writes = true): never {
   report(e, writes);
-  process.exit(e instanceof UsageError ? 2 : 1);
+  process.exit(e instanceof UsageError ? EXIT_USAGE : 1);
 }
 
-/** A combination of options that commander cannot rule out by itself: exit status 2, like commander's own. */
-class UsageError extends UserError {}
+/**
+ * Ctrl-C or a SIGTERM while files are written: remove the unfinished staging folder (the output
+ * folder is untouched until the commit, which runs without yielding to signals), say so, and
+ * exit 130 or 143 as shells do. The lock is released on exit by proper-lockfile.
+ */
+async function cleanUpOnSignals(): Promise<void> {
+  const { abortUnfinishedOutputs } = await import('./build/output.js');
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      abortUnfinishedOutputs();
+      stderr(`kansli: stopped by ${signal}; the output folder was left as it was`);
+      process.exit(status);
+    });
+  }
+}
+
+/** What a build says about the output folder beyond its files (repairs, kept files, a damaged manifest). */
+function printNotices(notices: readonly string[]): void {
+  for (const n of notices) stderr(`kansli: note: ${n}`);
+}
 
 const PROJECT_OPTION = ['--project <dir>', 'project folder (or its kansli.yaml); default: the nearest kansli.yaml upward from here, else this folder'] as const;
 
@@ -247,7 +274,9 @@ async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) 
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    const result = await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
+    printNotices(result.notices);
+    return result;
   } finally {
     bar.stop();
   }
@@ -284,6 +313,7 @@ const buildCommand = program
     return v;
   }));
 buildCommand.action(async (opts: BuildFlags) => {
+  await cleanUpOnSignals();
   const started = performance.now();
   const where = paths(opts);
   const rescued: Rescued[] = [];
@@ -307,8 +337,10 @@ program
   .option('--content <dir>', "content folder (default: the project's)")
   .option('--out <dir>', "output folder (default: the project's)")
   .action(async (opts: BuildFlags) => {
+    await cleanUpOnSignals();
     const { TEMPLATE_DIR } = await import('./render/template-files.js');
     const where = paths(opts);
+    const { watchFolder } = await import('./watch.js');
     let running = false;
     let again = false;
     const rebuild = async (): Promise<void> => {
@@ -330,15 +362,18 @@ program
       }
     };
     let timer: NodeJS.Timeout | undefined;
-    const changed = (_event: string, file: string | null): void => {
-      if (file && !/\.(ya?ml|hbs)$/.test(file)) return;
+    const changed = (): void => {
       clearTimeout(timer);
-      // Editors write in bursts (temp file, rename, chmod): wait for the burst to end.
-      timer = setTimeout(() => void rebuild(), 150);
+      // Editors save in bursts (temporary file, rename, chmod), git checkout in larger ones: wait for the end.
+      timer = setTimeout(() => void rebuild(), 200);
     };
     await rebuild();
-    // The project's templates override the built-in ones; a project need not have the folder.
-    for (const dir of new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])) if (existsSync(dir)) watchFiles(dir, { recursive: true }, changed);
+    // The content folder is watched even while it is gone (it may come back); a project need not
+    // have a templates folder of its own.
+    const dirs = [...new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])].filter((d, i) => i === 0 || existsSync(d));
+    for (const dir of dirs) {
+      watchFolder(dir, changed, (state) => stderr(state === 'gone' ? `kansli watch: ${dir} is gone; waiting for it to come back` : `kansli watch: ${dir} is back`));
+    }
     stderr(`kansli watch: watching ${relative(process.cwd(), where.contentDir) || '.'} and the templates; Ctrl-C to stop`);
   });
 
@@ -373,6 +408,7 @@ program
   .option('--out <dir>', 'output folder, replaced as a whole or not at all (default: jamforelse/ in the project folder)')
   .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
   .action(async (opts: CompareCliOptions) => {
+    await cleanUpOnSignals();
     const { compareVersions } = await import('./compare/run.js');
     const where = paths(opts);
     const outDir = opts.out !== undefined ? resolve(opts.out) : resolve(where.project.root, 'jamforelse');
@@ -457,6 +493,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Usage errors: commander has printed its message and the help already.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
   fail(e);
 }

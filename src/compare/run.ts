@@ -156,6 +156,6 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     reads: {},
   };
   files.push({ path: MANIFEST, bytes: serializeManifest(manifest) });
-  commitOutput(options.outDir, files);
+  await commitOutput(options.outDir, files);
   return { comparison, manifest, written, rescued };
 }

@@ -143,6 +143,7 @@ describe('kansli compare on git revisions', () => {
 
 describe('kansli compare usage', () => {
   it('needs one current version and refuses a folder it did not make', () => {
+    // Usage errors: exit 2.
     const none = kansli(['compare', '--to-content', AFTER]);
     // Usage errors: exit status 2.
     expect(none.status).toBe(2);

@@ -82,8 +82,7 @@ describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign',
 
   it('never takes the passphrase from the command line', () => {
     const r = kansli(['sign', letter, '--cert', 'x.p12', '--passphrase', PASS]);
-    // A usage error: exit status 2.
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(2); // a usage error
     expect(r.stderr).toMatch(/unknown option '--passphrase'/);
     const unset = kansli(['sign', letter, '--cert', certificate('u', '/CN=U/C=SE')], { env: { KANSLI_CERT_PASSPHRASE: undefined } });
     expect(unset.stderr).toMatch(/KANSLI_CERT_PASSPHRASE is not set/);
