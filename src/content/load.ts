@@ -2,9 +2,10 @@
  * The content stage: read content/*.yaml, parse with positions, validate each file against its
  * schema, run the cross-file rules, and hand back typed Content, or every problem at once.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalize } from './normalize.js';
+import { decodeContent, readContentFile } from './read.js';
 import { displayPath, ProblemsError, START, sortProblems, type Problem } from './problems.js';
 import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
@@ -34,11 +35,19 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   for (const name of CONTENT_FILES) {
     const path = join(dir, `${name}.yaml`);
     const file = displayPath(path);
-    if (!existsSync(path)) {
-      problems.push({ severity: 'error', file, position: START, message: `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` });
+    const read = readContentFile(path);
+    if (!read.ok) {
+      const message = read.missing ? `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` : read.message;
+      problems.push({ severity: 'error', file, position: START, message });
       continue;
     }
-    const source = readFileSync(path, 'utf8');
+    const decoded = decodeContent(read.bytes);
+    if (!decoded.ok) {
+      problems.push({ severity: 'error', file, position: decoded.position, message: decoded.message });
+      continue;
+    }
+    // A UTF-8 byte order mark is allowed, and is no part of the text.
+    const source = decoded.text.startsWith('\ufeff') ? decoded.text.slice(1) : decoded.text;
     sources.set(name, source);
     const result = parseYaml(file, source);
     if (!result.ok) {
