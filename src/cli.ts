@@ -222,7 +222,7 @@ const buildCommand = program
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
   .option('--json', 'print a machine-readable report on stdout')
-  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
+  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread; never more than the cores or the documents); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
     return v;
   }));
