@@ -25,8 +25,11 @@ export interface Loaded {
  * warnings) when anything is wrong; returns the content and its warnings otherwise.
  */
 export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'the content directory is a file, not a folder; --content names the folder holding parties.yaml and the others' }]);
   }
   const problems: Problem[] = [];
   const parsed = new Map<ContentFile, ParsedYaml>();

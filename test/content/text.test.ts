@@ -87,6 +87,12 @@ describe('content files that are not ordinary readable files', () => {
     expect(oneError(dir, 'timeline.yaml').message).toMatch(/^timeline\.yaml is missing; every content directory has parties\.yaml, /);
   });
 
+  it('a content directory that is a file', () => {
+    const dir = contentCopy();
+    const file = join(dir, 'parties.yaml');
+    expect(() => check({ contentDir: file })).toThrow(/the content directory is a file, not a folder/);
+  });
+
   it('a file larger than the limit gets the size message, unread', () => {
     const dir = contentCopy();
     writeFileSync(join(dir, 'principles.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x61));
