@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { impossibleDate, SCHEMA_DIR } from '../../src/content/schema.js';
+import { longDate } from '../../src/render/swedish.js';
 
 type Schema = Record<string, unknown>;
 
@@ -91,6 +92,24 @@ describe('the date pattern is the Gregorian calendar', () => {
           const real = day >= 1 && day <= days;
           if (datePattern.test(text) !== real) throw new Error(`${text}: pattern says ${!real}`);
           expect(impossibleDate(text) === null, text).toBe(real);
+        }
+      }
+    }
+  });
+
+  it('every day the schema accepts, the documents can print, and only those (years 0000–0120 too, which Date.UTC reads as 1900–2020)', () => {
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    for (const year of [...Array.from({ length: 121 }, (_, i) => i), 1900, 2000, 2023, 2024, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 28; day <= 31; day++) {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          let printable = true;
+          try {
+            longDate(text);
+          } catch {
+            printable = false;
+          }
+          if (printable !== datePattern.test(text)) throw new Error(`${text}: schema ${datePattern.test(text)}, printable ${printable}`);
         }
       }
     }
