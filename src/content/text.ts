@@ -24,9 +24,13 @@ export interface BadCharacter {
   readonly refusal: Refusal;
 }
 
-/** Bidirectional embeddings, overrides and isolates: they make "live" print as "evil". */
+/**
+ * Bidirectional embeddings, overrides and isolates (they make "live" print as "evil"), and the
+ * marks (LRM, RLM, ALM), which exist only to steer that reordering: the PDF writer does not
+ * reorder and Word does, so no such text prints the same in both.
+ */
 export function isBidiControl(cp: number): boolean {
-  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c;
 }
 
 /** U+FDD0–U+FDEF and the last two code points of every plane: never meant for interchange. */
