@@ -180,6 +180,9 @@ interface EmbeddedFont {
   layoutRun(text: string, features?: unknown): { readonly advanceWidth: number };
 }
 
+/** The widest advance of each face, in ems: a word shorter than width / this cannot be too wide. */
+const widestAdvance = new Map<FontName, number>();
+
 /** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
@@ -414,13 +417,23 @@ class Layout {
    * be too wide, so ordinary text is returned as it is without being measured.
    */
   private breakWideWords(text: string, font: FontName, size: number, width: number): string {
-    this.font(font).fontSize(size);
-    const embedded = (this.pdf as unknown as { _font: { font?: { hhea?: { advanceWidthMax?: number }; unitsPerEm?: number } } })._font.font;
-    const widest = embedded?.hhea?.advanceWidthMax && embedded.unitsPerEm ? (embedded.hhea.advanceWidthMax / embedded.unitsPerEm) * size : size * 3;
-    const shortest = Math.floor(width / widest);
+    const shortest = Math.floor(width / (this.widestEm(font) * size));
     if (text.length <= shortest) return text;
+    this.font(font).fontSize(size);
     const widthOf = (t: string): number => this.pdf.widthOfString(t);
     return text.replace(/[^ \t\n]+/g, (word) => (word.length <= shortest || widthOf(word) <= width ? word : splitWide(word, widthOf, width).join('\n')));
+  }
+
+  /** The widest advance of a face, in ems (from its hhea table; 3 if it does not say). */
+  private widestEm(font: FontName): number {
+    let em = widestAdvance.get(font);
+    if (em === undefined) {
+      this.font(font);
+      const f = (this.pdf as unknown as { _font: { font?: { hhea?: { advanceWidthMax?: number }; unitsPerEm?: number } } })._font.font;
+      em = f?.hhea?.advanceWidthMax && f.unitsPerEm ? f.hhea.advanceWidthMax / f.unitsPerEm : 3;
+      widestAdvance.set(font, em);
+    }
+    return em;
   }
 
   /** Runs with their over-wide words broken (breakWideWords), the breaks as line-break runs. */
