@@ -13,9 +13,10 @@ function sourceLine(file: string, line: number): string | null {
     // Read as the loader does: the file may be a named pipe, a folder or unreadable, and that
     // was the problem being reported; then there is no line to show.
     const read = readContentFile(file);
-    lineCache.set(file, read.ok ? safeForTerminal(new TextDecoder().decode(read.bytes)).split(/\r?\n/) : null);
+    lineCache.set(file, read.ok ? new TextDecoder().decode(read.bytes).split(/\r?\n/) : null);
   }
-  return lineCache.get(file)?.[line - 1] ?? null;
+  const text = lineCache.get(file)?.[line - 1];
+  return text === undefined ? null : safeForTerminal(text);
 }
 
 /**

@@ -6,13 +6,13 @@
  *
  * Reading the cmaps needs fontkit, whose import alone costs more than a whole `kansli check`. So
  * `npm run compile` writes the coverage of each face as ranges (precompile.ts), keyed by the
- * fonts' digest; a check uses them while they match the font files, and reads the cmaps itself
+ * font files' stamp (fontStamp); a check uses them while they match the font files, and reads the cmaps itself
  * otherwise (tests running the TypeScript, fonts changed since).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { FONT_FILES, fontDigest, fontPath, type FontName } from '../write/font-files.js';
+import { FONT_FILES, fontPath, type FontName } from '../write/font-files.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +22,7 @@ export const COVERAGE_FILE = fileURLToPath(new URL('../content/coverage.json', i
 export type Ranges = readonly (readonly [number, number])[];
 
 export interface Coverage {
+  /** Which font files the ranges were read from (fontStamp). */
   readonly digest: string;
   readonly faces: Readonly<Record<FontName, Ranges>>;
 }
@@ -59,6 +60,21 @@ export function inRanges(ranges: Ranges, cp: number): boolean {
   return false;
 }
 
+/**
+ * Which font files are installed: each one's path, size and modification time. Hashing the
+ * fonts' 3.6 MB would cost a check about a tenth of its time; the fonts come from an exactly
+ * pinned npm package, and an install or an edit changes the time or the size.
+ */
+export function fontStamp(): string {
+  return (Object.keys(FONT_FILES) as FontName[])
+    .map((name) => {
+      const path = fontPath(name);
+      const { size, mtimeMs } = statSync(path);
+      return `${path} ${size} ${mtimeMs}`;
+    })
+    .join('\n');
+}
+
 /** The coverage of each face, read from the fonts' cmaps with fontkit. */
 export function readCoverage(): Coverage {
   const fontkit = require('fontkit') as { create(b: Uint8Array): { characterSet: number[] } };
@@ -67,7 +83,7 @@ export function readCoverage(): Coverage {
     const font = fontkit.create(readFileSync(fontPath(name)));
     faces[name] = toRanges(font.characterSet);
   }
-  return { digest: fontDigest(), faces };
+  return { digest: fontStamp(), faces };
 }
 
 let coverage: Coverage | undefined;
@@ -77,7 +93,7 @@ function current(): Coverage {
   if (existsSync(COVERAGE_FILE)) {
     try {
       const saved = JSON.parse(readFileSync(COVERAGE_FILE, 'utf8')) as Coverage;
-      if (saved.digest === fontDigest() && (Object.keys(FONT_FILES) as FontName[]).every((f) => Array.isArray(saved.faces?.[f]))) coverage = saved;
+      if (saved.digest === fontStamp() && (Object.keys(FONT_FILES) as FontName[]).every((f) => Array.isArray(saved.faces?.[f]))) coverage = saved;
     } catch {
       // A damaged file is as good as none: read the fonts instead.
     }

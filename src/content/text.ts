@@ -52,6 +52,20 @@ export function refusalOf(cp: number, inKey: boolean): Refusal | null {
   return null;
 }
 
+/**
+ * Text that needs no closer look: printable ASCII, Latin-1 and the punctuation of Swedish
+ * typography, with a visible character among them. None of these is refused, and every face of
+ * the documents draws them all (test/content/text.test.ts checks it), so most texts of a
+ * content folder are settled by one regular expression.
+ */
+const PLAIN = /^[\t\n\x20-\x7e\u00a0-\u00ff\u2009\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026\u202f\u20ac]*$/;
+const VISIBLE = /[\x21-\x7e\u00a1-\u00ac\u00ae-\u00ff\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026\u20ac]/;
+
+/** Whether a text is settled without a closer look (see PLAIN): then nothing in it is refused. */
+export function isPlain(text: string): boolean {
+  return text !== '' && PLAIN.test(text) && VISIBLE.test(text);
+}
+
 /** The first occurrence of each refused character in a text, in order. */
 export function badCharacters(text: string, inKey = false): BadCharacter[] {
   const found: BadCharacter[] = [];

@@ -18,7 +18,7 @@ import {
 import { FACE_NAMES, facesLacking } from './coverage.js';
 import { START, type Position, type Problem } from './problems.js';
 import { MAX_FILE_BYTES, TOO_LARGE } from './read.js';
-import { badCharacters, describeCodePoint, isInvisibleOnly, refusalMessage } from './text.js';
+import { badCharacters, describeCodePoint, isInvisibleOnly, isPlain, refusalMessage } from './text.js';
 
 export { MAX_FILE_BYTES };
 /** Aliases are handy for repeated facts; thousands of them are a "billion laughs" attack. */
@@ -97,7 +97,7 @@ function textProblems(doc: Document, source: string, file: string, at: (offset: 
   const drawable = new Map<number, string[]>();
   visit(doc, {
     Scalar(key, node) {
-      if (typeof node.value !== 'string') return;
+      if (typeof node.value !== 'string' || isPlain(node.value)) return;
       const text = node.value;
       const where = key === 'key' ? 'key' : 'value';
       const start = node.range?.[0] ?? 0;

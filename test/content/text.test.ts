@@ -7,11 +7,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/build/build.js';
-import { COVERAGE_FILE, facesLacking, inRanges, readCoverage, toRanges } from '../../src/content/coverage.js';
+import { COVERAGE_FILE, facesLacking, fontStamp, inRanges, readCoverage, toRanges } from '../../src/content/coverage.js';
 import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { decodeContent, firstInvalidUtf8, MAX_FILE_BYTES, readContentFile, utf16Kind } from '../../src/content/read.js';
-import { badCharacters, isInvisibleOnly } from '../../src/content/text.js';
-import { fontDigest } from '../../src/write/font-files.js';
+import { badCharacters, isInvisibleOnly, isPlain, refusalOf } from '../../src/content/text.js';
 import { CLI, contentCopy, CONTENT, ROOT } from '../helpers.js';
 import { HOSTILE } from './hostile.js';
 
@@ -168,6 +167,21 @@ describe("the fonts' coverage", () => {
     for (let cp = 0x20; cp < 0x7f; cp++) expect(facesLacking(cp), String.fromCharCode(cp)).toEqual([]);
   });
 
+  it('every character of a plain text (the fast path) is drawn by every face and refused by no rule', () => {
+    let plain = 0;
+    for (let cp = 0; cp < 0x3000; cp++) {
+      const c = String.fromCodePoint(cp);
+      if (!isPlain(`a${c}`)) continue;
+      plain++;
+      if (cp !== 0x09 && cp !== 0x0a) expect(facesLacking(cp), cp.toString(16)).toEqual([]);
+      expect(refusalOf(cp, false), cp.toString(16)).toBeNull();
+      // A plain text of one character is a visible one.
+      if (isPlain(c)) expect(isInvisibleOnly(c), cp.toString(16)).toBe(false);
+    }
+    expect(plain).toBeGreaterThan(200);
+    expect(['\u00a0', '\u00ad', ' \u202f', ''].some(isPlain)).toBe(false);
+  });
+
   it('Swedish letters and typography are drawn by every face; emoji and Hebrew are not', () => {
     for (const c of 'åäöÅÄÖéü§–—”’…\u00a0\u202f\u00ad') expect(facesLacking(c.codePointAt(0)!), c).toEqual([]);
     expect(facesLacking(0x1f600)).toEqual(['serif', 'serifBold', 'serifItalic']); // DejaVu Sans has some smileys
@@ -179,7 +193,7 @@ describe("the fonts' coverage", () => {
     const compiled = join(ROOT, 'dist', 'content', basename(COVERAGE_FILE));
     expect(existsSync(compiled)).toBe(true);
     const saved = JSON.parse(readFileSync(compiled, 'utf8')) as ReturnType<typeof readCoverage>;
-    expect(saved.digest).toBe(fontDigest());
+    expect(saved.digest).toBe(fontStamp());
     expect(saved).toEqual(JSON.parse(JSON.stringify(readCoverage())));
   });
 
