@@ -153,7 +153,10 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** Line and column of a byte, counting columns in characters as an editor shows them. */
+/**
+ * Line and column of a byte, the column counted as every other position is (the yaml library's,
+ * and most editors'): in UTF-16 code units of the text before it on its line.
+ */
 function positionOfByte(bytes: Uint8Array, offset: number): Position {
   let line = 1;
   let start = 0;
@@ -166,7 +169,7 @@ function positionOfByte(bytes: Uint8Array, offset: number): Position {
   // Everything before `offset` is valid UTF-8 (it is the first bad byte).
   let prefix = Buffer.from(bytes.subarray(start, offset)).toString('utf8');
   if (line === 1 && prefix.startsWith('\ufeff')) prefix = prefix.slice(1);
-  return { line, column: [...prefix].length + 1 };
+  return { line, column: prefix.length + 1 };
 }
 
 const windows1252 = new TextDecoder('windows-1252');
