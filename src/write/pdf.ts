@@ -109,6 +109,68 @@ function lines(rs: readonly Run[]): Run[][] {
   return out;
 }
 
+/**
+ * A word wider than `width`, cut into pieces that each fit, at the line width. pdfkit breaks
+ * such a word itself, but measures the whole rest of the word again for every line it fills,
+ * and shapes and caches every such rest: a 20,000-character word took the charter 54 s and
+ * 3 GB. Here each character is measured once (and each piece once more, as shaping may differ
+ * from the sum of its characters), so the cost grows with the length. A piece never ends
+ * between a character and the marks that combine with it, nor inside a surrogate pair.
+ */
+export function splitWide(word: string, widthOf: (text: string) => number, width: number): string[] {
+  const units = word.match(/\P{M}\p{M}*/gsu) ?? [word];
+  const pieces: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const unit of units) {
+    const w = widthOf(unit);
+    if (piece !== '' && used + w > width) {
+      pieces.push(piece);
+      piece = '';
+      used = 0;
+    }
+    piece += unit;
+    used += w;
+  }
+  if (piece !== '') pieces.push(piece);
+  // Shaping (kerning) can make a piece wider than the sum of its characters: give back from its
+  // end until it fits; what is given back starts the next piece.
+  for (let i = 0; i < pieces.length; i++) {
+    let p = pieces[i]!;
+    let carry = '';
+    while (widthOf(p) > width) {
+      const last = p.match(/\P{M}\p{M}*$/su)?.[0] ?? p.slice(-1);
+      if (last.length === p.length) break; // one character wider than the line: it stands alone
+      p = p.slice(0, -last.length);
+      carry = last + carry;
+    }
+    pieces[i] = p;
+    if (carry) {
+      if (i + 1 < pieces.length) pieces[i + 1] = carry + pieces[i + 1];
+      else pieces.push(carry);
+    }
+  }
+  return pieces;
+}
+
+/**
+ * As much of a text as one line of `width` can show, and a character more, so that pdfkit still
+ * ends it with an ellipsis. pdfkit shortens a one-line text by a character at a time, measuring
+ * the whole line again each time: a 20,000-character name in a signature block took 70 s. No
+ * glyph the documents print is narrower than a fifth of an em (see textHeight), so a line
+ * holds at most width / (size / 5) characters; shorter texts are returned as they are.
+ */
+export function oneLine(text: string, width: number, size: number): string {
+  const most = Math.ceil(width / (size * 0.2)) + 1;
+  if (text.length <= most) return text;
+  const cut = text.slice(0, most);
+  // Not half of a surrogate pair.
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** The widest advance of each face, in ems: a word shorter than width / this cannot be too wide. */
+const widestAdvance = new Map<FontName, number>();
+
 /** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
@@ -290,7 +352,8 @@ class Layout {
   private heading(h: Heading, next: Block | undefined): void {
     const style = HEADING[h.level];
     const text = this.headingText(h);
-    const height = this.measure(text, 'sansBold', style.size, CONTENT_WIDTH);
+    const set = this.breakWideWords(text, 'sansBold', style.size, CONTENT_WIDTH);
+    const height = this.measure(set, 'sansBold', style.size, CONTENT_WIDTH);
     if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
     this.ensure(height + style.after + this.leadHeight(next));
@@ -302,6 +365,41 @@ class Layout {
   }
 
   /**
+   * A text with every word wider than `width` in `font` cut at the line width by line breaks
+   * (see splitWide). Only a word longer than `width` divided by the face's widest advance can
+   * be too wide, so ordinary text is returned as it is without being measured.
+   */
+  private breakWideWords(text: string, font: FontName, size: number, width: number): string {
+    const shortest = Math.floor(width / (this.widestEm(font) * size));
+    if (text.length <= shortest) return text;
+    this.font(font).fontSize(size);
+    const widthOf = (t: string): number => this.pdf.widthOfString(t);
+    return text.replace(/[^ \t\n]+/g, (word) => (word.length <= shortest || widthOf(word) <= width ? word : splitWide(word, widthOf, width).join('\n')));
+  }
+
+  /** The widest advance of a face, in ems (from its hhea table; 3 if it does not say). */
+  private widestEm(font: FontName): number {
+    let em = widestAdvance.get(font);
+    if (em === undefined) {
+      this.font(font);
+      const f = (this.pdf as unknown as { _font: { font?: { hhea?: { advanceWidthMax?: number }; unitsPerEm?: number } } })._font.font;
+      em = f?.hhea?.advanceWidthMax && f.unitsPerEm ? f.hhea.advanceWidthMax / f.unitsPerEm : 3;
+      widestAdvance.set(font, em);
+    }
+    return em;
+  }
+
+  /** Runs with their over-wide words broken (breakWideWords), the breaks as line-break runs. */
+  private breakWideRuns(rs: readonly Run[], size: number, width: number): Run[] {
+    return rs.flatMap((r) => {
+      if (r.text === '\n') return [r];
+      const text = this.breakWideWords(r.text, r.font, size, width);
+      if (text === r.text) return [r];
+      return text.split('\n').flatMap((t, i) => [...(i > 0 ? [{ ...r, text: '\n' }] : []), ...(t === '' ? [] : [{ ...r, text: t }])]);
+    });
+  }
+
+  /**
    * The height a text will take, measured in the regular face (emphasis changes widths too little
    * to matter for page breaks). Measuring is a full line-breaking pass, so a text that is surely
    * taller than `atMost` is not measured: no glyph of the fonts is narrower than a fifth of an em,
@@ -309,7 +407,7 @@ class Layout {
    * length / that many lines. The decisions taken on the height are the same either way.
    */
   private textHeight(rs: readonly Run[], width: number, size: number, atMost = Infinity): number {
-    const text = rs.map((r) => r.text).join('');
+    const text = this.breakWideRuns(rs, size, width).map((r) => r.text).join('');
     const lineHeight = size * 1.16 + LINE_GAP;
     const surelyLines = Math.floor(text.length / Math.ceil(width / (size * 0.2)));
     if (!text.includes('\n') && surelyLines * lineHeight > atMost) return surelyLines * lineHeight;
@@ -347,8 +445,9 @@ class Layout {
    * strike are given on every run, as pdfkit carries text options over from one continued run
    * to the next.
    */
-  private writeRuns(rs: readonly Run[], x: number, width: number, size: number, color: string, y: number = this.y, lineGap: number = LINE_GAP): void {
-    if (rs.length === 0) return;
+  private writeRuns(given: readonly Run[], x: number, width: number, size: number, color: string, y: number = this.y, lineGap: number = LINE_GAP): void {
+    if (given.length === 0) return;
+    const rs = this.breakWideRuns(given, size, width);
     this.pdf.fillColor(color);
     lines(rs).forEach((line, n) => {
       const top = n === 0 ? y : this.y;
@@ -422,7 +521,8 @@ class Layout {
         ...row.map((cell, i) => {
           // Measured in the widest face the cell uses, so a bold line never runs into the next row.
           const face = bold ? 'sansBold' : runs(cell.children, 'serif').some((r) => r.font === 'serifBold' || r.font === 'serifBoldItalic') ? 'serifBold' : 'serif';
-          return this.measure(inlineText(cell.children), face, TEXT_SIZE - 1, widths[i]! - 2 * CELL_PAD, 1);
+          const width = widths[i]! - 2 * CELL_PAD;
+          return this.measure(this.breakWideWords(inlineText(cell.children), face, TEXT_SIZE - 1, width), face, TEXT_SIZE - 1, width, 1);
         }),
       ) + 2 * CELL_PAD;
 
@@ -521,7 +621,8 @@ class Layout {
       div.add(
         this.struct('P', {}, () => {
           this.font(font).fontSize(size).fillColor(color);
-          this.pdf.text(value, x, y, { width, lineBreak: false, ellipsis: true });
+          // pdfkit ends a text with the ellipsis only where a height runs out: one line's.
+          this.pdf.text(oneLine(value, width, size), x, y, { width, height: this.pdf.currentLineHeight(true), lineBreak: false, ellipsis: true });
         }),
       );
     };

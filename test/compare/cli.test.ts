@@ -141,6 +141,29 @@ describe('kansli compare on git revisions', () => {
   });
 });
 
+describe('kansli compare on git revisions: content files of any size', () => {
+  it.runIf(has('git'))('a 17 MB file at REV gets the loader\'s size message at REV:path, not "does not exist"', () => {
+    const repo = tempDir('kansli-git-');
+    const content = join(repo, 'content');
+    const git = (...args: string[]): void => {
+      const r = run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    git('init', '-q');
+    cpSync(BEFORE, content, { recursive: true });
+    writeFileSync(join(content, 'principles.yaml'), `# ${'x'.repeat(17 * 1024 * 1024)}\n`);
+    git('add', 'content');
+    git('commit', '-q', '-m', 'stor');
+    const out = join(tempDir(), 'o');
+    const r = kansli(['compare', '--content', content, '--from', 'HEAD', '--to-content', AFTER, '--out', out]);
+    expect(r.status).toBe(1);
+    noStackTrace(r.stderr);
+    expect(r.stderr).toMatch(/^HEAD:content\/principles\.yaml:1:1: the file is larger than 2 MiB; content files hold facts and prose, not data dumps$/m);
+    expect(r.stderr).not.toContain('does not exist');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('kansli compare usage', () => {
   it('needs one current version and refuses a folder it did not make', () => {
     // Usage errors: exit 2.
