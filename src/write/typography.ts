@@ -32,9 +32,10 @@ export const HEADING: Readonly<Record<1 | 2 | 3, { readonly size: number; readon
 
 /**
  * DejaVu's line height as a fraction of the font size: (ascender − descender + line gap) / units
- * per em from the fonts' hhea tables, (1901 + 483 + 0) / 2048, the same for Serif and Sans. The
- * PDF's line is this times the size plus a gap; Word's and LibreOffice's "auto" line spacing is a
- * multiple of it. A test reads the fonts and checks the number.
+ * per em from the fonts' hhea tables, (1901 + 483 + 0) / 2048, the same for Serif and Sans (Serif
+ * Bold's is 1 % taller). The PDF's line is a face's line height times the size plus a gap; Word's
+ * and LibreOffice's "auto" line spacing is a multiple of the face's own line height, so the gap
+ * becomes a multiple computed with this number. A test reads the fonts and checks it.
  */
 export const FONT_LINE_HEIGHT = 2384 / 2048;
 

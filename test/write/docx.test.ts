@@ -5,6 +5,41 @@ import { join } from 'node:path';
 import { writeDocx } from '../../src/write/docx.js';
 import { has, run, tempDir } from '../helpers.js';
 import { HOSTILE, sampleDocument } from './fixture.js';
+import { parseMarkup } from '../../src/render/markup.js';
+import type { Document } from '../../src/model.js';
+
+/** Every kind of emphasis, alone and nested, in running text, a decision, a heading and a table. */
+function emphasised(): Document {
+  const doc = sampleDocument();
+  return {
+    ...doc,
+    blocks: [
+      ...doc.blocks,
+      ...parseMarkup(
+        `<h2><em>Ny</em> rubrik</h2>
+         <p>Text med <strong>fet <em>och kursiv</em></strong>, <ins>infogad</ins> och <del>struken <em>kursiv</em></del> text.</p>
+         <p class="decision">Beslut med <em>betoning</em>.</p>
+         <table data-widths="1 1"><thead><tr><th>Rubrik <em>kursiv</em></th><th>B</th></tr></thead><tbody><tr><td><strong>fet</strong></td><td>x</td></tr></tbody></table>`,
+        'fixture',
+      ),
+    ],
+  };
+}
+
+async function partsOf(doc: Document): Promise<Record<string, string>> {
+  const entries = unzipSync(await writeDocx(doc));
+  return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strFromU8(v)]));
+}
+
+/** The run properties written on runs in a part, outside every style: direct formatting. */
+function directRunFormatting(xml: string): string[] {
+  return [...xml.matchAll(/<w:r>\s*<w:rPr>([\s\S]*?)<\/w:rPr>/g)].flatMap((m) => [...m[1]!.matchAll(/<w:(b|i|color|u|strike|sz|rFonts)\b[^>]*\/>/g)].map((f) => f[0]));
+}
+
+/** A style's XML by id. */
+function styleXml(styles: string, id: string): string | undefined {
+  return new RegExp(`<w:style\\b[^>]*w:styleId="${id}"[^>]*>[\\s\\S]*?</w:style>`).exec(styles)?.[0];
+}
 
 async function parts(): Promise<Record<string, string>> {
   const entries = unzipSync(await writeDocx(sampleDocument()));
@@ -37,7 +72,7 @@ describe('the DOCX writer', () => {
   it('numbers lists and articles with numbering definitions, not typed characters', async () => {
     const { 'word/document.xml': body, 'word/numbering.xml': numbering } = await parts();
     expect(numbering).toContain('<w:lvlText w:val="%1\u00a0§"/>');
-    expect(body!.match(/<w:numPr>/g)!.length).toBeGreaterThanOrEqual(6); // 2 articles + 4 list items
+    expect(body!.match(/<w:numPr>/g)!.length).toBeGreaterThanOrEqual(4); // 4 list items; articles by their style
     expect(body).not.toMatch(/<w:t[^>]*>\s*\d+\s*§/);
     expect(body).toContain('<w:tblHeader/>');
   });
@@ -68,5 +103,72 @@ describe('the DOCX writer', () => {
     expect(ast.blocks.some((b) => b.t === 'Table')).toBe(true);
     const plain = run('pandoc', ['-f', 'docx', '-t', 'plain', '--wrap=none', file]).stdout;
     expect(plain).toContain(HOSTILE);
+  });
+
+  it('formats nothing directly: emphasis as character styles, paragraphs, tables, header and footer by named styles', async () => {
+    const all = await partsOf(emphasised());
+    const body = all['word/document.xml']!;
+    const styles = all['word/styles.xml']!;
+    for (const [name, xml] of Object.entries(all).filter(([k]) => /^word\/(document|header\d*|footer\d*)\.xml$/.test(k))) {
+      expect(directRunFormatting(xml), name).toEqual([]);
+    }
+    // Each mark and each nesting of marks is one character style.
+    for (const id of ['Strong', 'Emphasis', 'StrongEmphasis', 'Inserted', 'Deleted', 'EmphasisDeleted']) {
+      expect(body, id).toContain(`<w:rStyle w:val="${id}"/>`);
+      expect(styleXml(styles, id), id).toMatch(/^<w:style w:type="character"/);
+    }
+    expect(styleXml(styles, 'StrongEmphasis')).toMatch(/<w:b\/>[\s\S]*<w:i\/>/);
+    expect(body).toMatch(/<w:pStyle w:val="Decision"\/><\/w:pPr><w:r><w:t[^>]*>Kommunfullmäktige/);
+    expect(styleXml(styles, 'Decision')).toContain('<w:b/>');
+    expect(styleXml(styles, 'TableHeading')).toContain('<w:b/>');
+    expect(body).toContain('<w:pStyle w:val="SignatureCaption"/>');
+    expect(body).not.toContain('<w:pStyle w:val="Caption"/>');
+    expect(body.match(/<w:tblStyle w:val="KansliTable"\/>/g)).toHaveLength(2);
+    expect(body.match(/<w:tblStyle w:val="SignatureTable"\/>/g)).toHaveLength(1);
+    expect(body).not.toContain('<w:tblBorders>');
+    expect(styleXml(styles, 'KansliTable')).toMatch(/<w:tblBorders><w:top w:val="single"[^>]*\/><w:left w:val="nil"\/>/);
+    const header = Object.entries(all).find(([k]) => /word\/header\d*\.xml/.test(k))![1];
+    const footer = Object.entries(all).find(([k]) => /word\/footer\d*\.xml/.test(k))![1];
+    expect(header).toContain('<w:pStyle w:val="Header"/>');
+    expect(footer).toContain('<w:pStyle w:val="Footer"/>');
+    expect(styleXml(styles, 'Header')).toContain('<w:name w:val="header"/>');
+    expect(styleXml(styles, 'Footer')).toContain('<w:name w:val="footer"/>');
+  });
+
+  it('has none of docx\'s unused default styles, and every line spacing has its rule', async () => {
+    const { 'word/styles.xml': styles, 'word/document.xml': body } = await parts();
+    for (const id of ['Title', 'Heading4', 'Heading5', 'Heading6', 'Caption', 'TOC1', 'Hyperlink', 'Bibliography']) expect(styleXml(styles!, id), id).toBeUndefined();
+    expect(styleXml(styles!, 'Strong')).toMatch(/^<w:style w:type="character"/);
+    expect(styles).not.toMatch(/2E74B5|1F4D78/); // docx's blue headings
+    // LibreOffice reads a line without a rule as exact twips: two-line headings overprinted.
+    for (const xml of [styles!, body!]) {
+      for (const spacing of xml.match(/<w:spacing [^>]*w:line="[^"]*"[^>]*\/>/g) ?? []) expect(spacing).toMatch(/w:lineRule="(auto|exact|atLeast)"/);
+    }
+    expect(styleXml(styles!, 'Normal')).toContain('w:line="289" w:lineRule="auto"');
+    expect(styleXml(styles!, 'Heading1')).toContain('w:line="240" w:lineRule="auto"');
+  });
+
+  it('keeps each signature block together by its row, and nothing in it with the next', async () => {
+    const { 'word/document.xml': body, 'word/styles.xml': styles } = await parts();
+    const signatures = body!.slice(body!.indexOf('<w:tblStyle w:val="SignatureTable"/>'));
+    const rows = signatures.match(/<w:tr>[\s\S]*?<\/w:tr>/g)!;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toContain('<w:cantSplit/>');
+      expect(row).not.toContain('<w:keepNext/>');
+    }
+    for (const id of ['SignatureParty', 'SignatureValue', 'SignatureCaption']) expect(styleXml(styles!, id), id).not.toContain('<w:keepNext/>');
+  });
+
+  it('links the article numbering to the article heading style, both ways', async () => {
+    const { 'word/document.xml': body, 'word/styles.xml': styles, 'word/numbering.xml': numbering } = await parts();
+    const style = styleXml(styles!, 'ArticleHeading')!;
+    expect(style).toContain('<w:basedOn w:val="Heading2"/>');
+    const numId = /<w:numPr><w:ilvl w:val="0"\/><w:numId w:val="(\d+)"\/><\/w:numPr>/.exec(style)![1];
+    const abstractId = new RegExp(`<w:num w:numId="${numId}"><w:abstractNumId w:val="(\\d+)"/>`).exec(numbering!)![1];
+    const abstract = new RegExp(`<w:abstractNum [^>]*w:abstractNumId="${abstractId}"[\\s\\S]*?</w:abstractNum>`).exec(numbering!)![0];
+    expect(abstract).toContain('<w:pStyle w:val="ArticleHeading"/>');
+    expect(abstract).toContain('<w:lvlText w:val="%1\u00a0§"/>');
+    expect(body!.match(/<w:pStyle w:val="ArticleHeading"\/>/g)).toHaveLength(2);
   });
 });
