@@ -24,7 +24,13 @@ export type Inline =
    */
   | { readonly type: 'inserted'; readonly children: readonly Inline[] }
   | { readonly type: 'deleted'; readonly children: readonly Inline[] }
-  | { readonly type: 'break' };
+  | { readonly type: 'break' }
+  /**
+   * A reference to an article of the same statute by its number, "17 §" (articleLabel): the
+   * number-th article heading of the document. Writers print the label; the DOCX makes it a
+   * field to that heading, so Word renumbers it when an article moves.
+   */
+  | { readonly type: 'articleRef'; readonly number: number };
 
 export type HeadingLevel = 1 | 2 | 3;
 
@@ -141,6 +147,8 @@ export function inlineText(children: readonly Inline[]): string {
           return node.value;
         case 'break':
           return '\n';
+        case 'articleRef':
+          return articleLabel(node.number);
         case 'emphasis':
         case 'strong':
         case 'inserted':

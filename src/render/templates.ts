@@ -9,6 +9,7 @@ import Handlebars from 'handlebars';
 import type { Block } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
 import { MarkupError, parseMarkup } from './markup.js';
+import { articleReferences } from './references.js';
 import * as sv from './swedish.js';
 import { TEMPLATE_DIR, templateNames } from './template-files.js';
 import type { View } from './view.js';
@@ -97,7 +98,7 @@ function compileTemplates(dir: string): TemplateSet {
         throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
       }
       try {
-        return parseMarkup(markup, t.label);
+        return articleReferences(parseMarkup(markup, t.label));
       } catch (e) {
         if (!(e instanceof MarkupError)) throw e;
         throw new TemplateError({

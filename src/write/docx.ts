@@ -13,6 +13,10 @@ import {
   LevelFormat,
   LevelSuffix,
   LineRuleType,
+  BookmarkEnd,
+  BookmarkStart,
+  NumberedItemReference,
+  NumberedItemReferenceFormat,
   Packer,
   PageNumber,
   Paragraph as DocxParagraph,
@@ -25,13 +29,14 @@ import {
   UnderlineType,
   WidthType,
   type ICharacterStyleOptions,
+  type ParagraphChild,
   type ILevelsOptions,
   type IParagraphStyleOptions,
   type IStylesOptions,
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
 import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { signatureText } from '../model.js';
+import { articleLabel, articleNumbers, signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
 import * as T from './typography.js';
 
@@ -104,13 +109,37 @@ const CHARACTER_STYLES: ICharacterStyleOptions[] = ((): ICharacterStyleOptions[]
   return styles;
 })();
 
-function runsOf(children: readonly Inline[], marks: ReadonlySet<Mark> = new Set()): TextRun[] {
+/** What runs need to know of their document: how many articles it numbers. */
+interface Context {
+  readonly articles: number;
+}
+
+/**
+ * The hidden bookmark on the heading of article n (Word's own cross-references use "_Ref…"
+ * names, hidden from the Bookmarks dialog) and its numeric id, which must be unique in the file:
+ * the article number is, as nothing else bookmarks.
+ */
+const articleBookmark = (n: number): string => `_Ref_paragraf_${n}`;
+
+/**
+ * A reference to an article of the document: a REF field to the article heading's bookmark
+ * giving its paragraph number (\r: "17 §"), as a hyperlink (\h), with today's number as the
+ * cached result, which readers that do not update fields show. Word updates it on opening
+ * (settings' updateFields) and when asked, so moving an article renumbers every reference.
+ */
+function articleReference(n: number, context: Context): ParagraphChild {
+  if (n < 1 || n > context.articles) return new TextRun(articleLabel(n));
+  return new NumberedItemReference(articleBookmark(n), articleLabel(n), { hyperlink: true, referenceFormat: NumberedItemReferenceFormat.RELATIVE });
+}
+
+function runsOf(children: readonly Inline[], context: Context, marks: ReadonlySet<Mark> = new Set()): ParagraphChild[] {
   const style = markStyle(marks);
-  const out: TextRun[] = [];
+  const out: ParagraphChild[] = [];
   for (const node of children) {
     if (node.type === 'text') out.push(new TextRun({ text: node.value, ...(style ? { style } : {}) }));
     else if (node.type === 'break') out.push(new TextRun({ break: 1 }));
-    else out.push(...runsOf(node.children, new Set([...marks, node.type])));
+    else if (node.type === 'articleRef') out.push(articleReference(node.number, context));
+    else out.push(...runsOf(node.children, context, new Set([...marks, node.type])));
   }
   return out;
 }
@@ -184,12 +213,34 @@ const STYLE = {
 class Builder {
   private orderedLists = 0;
   readonly children: (DocxParagraph | DocxTable)[] = [];
+  private readonly context: Context;
+  private readonly numbers: Map<Block, number>;
+
+  constructor(blocks: readonly Block[]) {
+    this.numbers = articleNumbers(blocks);
+    this.context = { articles: this.numbers.size };
+  }
+
+  private runs(children: readonly Inline[]): ParagraphChild[] {
+    return runsOf(children, this.context);
+  }
+
+  /** An article heading's text inside its bookmark, the target of references to it. */
+  private headingRuns(block: Block & { type: 'heading' }): ParagraphChild[] {
+    const n = this.numbers.get(block);
+    if (n === undefined) return this.runs(block.children);
+    // docx's Bookmark takes its ids from a counter that runs across documents: the bytes would
+    // depend on what else the process wrote. Start and end with the article's number instead.
+    const start = new BookmarkStart(articleBookmark(n), n) as unknown as ParagraphChild;
+    const end = new BookmarkEnd(n) as unknown as ParagraphChild;
+    return [start, ...this.runs(block.children), end];
+  }
 
   block(block: Block): void {
     switch (block.type) {
       case 'heading':
         // Article headings take their "N §" from their style, which carries the numbering.
-        this.children.push(new DocxParagraph({ style: block.article ? STYLE.article : `Heading${block.level}`, children: runsOf(block.children) }));
+        this.children.push(new DocxParagraph({ style: block.article ? STYLE.article : `Heading${block.level}`, children: this.headingRuns(block) }));
         return;
       case 'paragraph':
         this.children.push(this.paragraph(block));
@@ -211,7 +262,7 @@ class Builder {
 
   private paragraph(p: Paragraph): DocxParagraph {
     const style = p.style === 'decision' ? STYLE.decision : p.style === 'note' ? STYLE.note : 'Normal';
-    return new DocxParagraph({ style, children: runsOf(p.children) });
+    return new DocxParagraph({ style, children: this.runs(p.children) });
   }
 
   private list(list: List, level: number, instance: number): void {
@@ -222,7 +273,7 @@ class Builder {
         new DocxParagraph({
           style: STYLE.list,
           ...(last ? { spacing: { after: twips(T.PARAGRAPH_AFTER) } } : {}),
-          children: runsOf(item.children),
+          children: this.runs(item.children),
           numbering: list.ordered ? { reference: 'ordered', level, instance } : { reference: 'bullets', level },
         }),
       );
@@ -242,7 +293,7 @@ class Builder {
           (cell, i) =>
             new DocxTableCell({
               width: { size: widths[i]!, type: WidthType.DXA },
-              children: [new DocxParagraph({ style: header ? STYLE.tableHeading : STYLE.tableText, children: runsOf(cell.children) })],
+              children: [new DocxParagraph({ style: header ? STYLE.tableHeading : STYLE.tableText, children: this.runs(cell.children) })],
             }),
         ),
       });
@@ -485,7 +536,21 @@ function finishNumbering(numbering: string): { numbering: string; articleNumId: 
   return { numbering: linked, articleNumId: numId };
 }
 
-/** The package's parts as docx made them, finished: see finishStyles and finishNumbering. */
+/**
+ * Simple fields (docx writes REF as w:fldSimple) as complex fields: begin, instruction, separate,
+ * the cached result, end. Word and LibreOffice read both, but pandoc drops a simple field's
+ * result, and with it the reference's text; a complex field's result it keeps.
+ */
+function complexFields(document: string): string {
+  return document.replace(
+    /<w:fldSimple w:instr="([^"]*)">(<w:r>[\s\S]*?<\/w:r>)<\/w:fldSimple>/g,
+    (_, instruction: string, result: string) =>
+      `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ${instruction} </w:instrText></w:r>` +
+      `<w:r><w:fldChar w:fldCharType="separate"/></w:r>${result}<w:r><w:fldChar w:fldCharType="end"/></w:r>`,
+  );
+}
+
+/** The package's parts as docx made them, finished: see finishStyles, finishNumbering, complexFields. */
 function finish(parts: Iterable<[string, string | Uint8Array]>): [string, string | Uint8Array][] {
   const all = [...parts].map(([name, data]): [string, string | Uint8Array] => [name, data]);
   const text = (name: string): string | undefined => {
@@ -497,12 +562,13 @@ function finish(parts: Iterable<[string, string | Uint8Array]>): [string, string
   return all.map(([name, data]) => {
     if (name === 'word/numbering.xml' && finished.numbering !== undefined) return [name, finished.numbering];
     if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId)];
+    if (name === 'word/document.xml') return [name, complexFields(text(name)!)];
     return [name, data];
   });
 }
 
 function build(doc: Document): DocxDocument {
-  const builder = new Builder();
+  const builder = new Builder(doc.blocks);
   doc.blocks.forEach((b) => builder.block(b));
   const { meta } = doc;
   return new DocxDocument({
@@ -513,6 +579,8 @@ function build(doc: Document): DocxDocument {
     keywords: meta.keywords.join(', '),
     description: meta.subject,
     revision: 1,
+    // Word updates the fields on opening (it asks first): references follow moved articles.
+    features: { updateFields: true },
     styles: STYLES,
     numbering: {
       config: [

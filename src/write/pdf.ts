@@ -66,6 +66,7 @@ function runs(children: readonly Inline[], base: 'text' | 'heading', marks: Mark
   for (const node of children) {
     if (node.type === 'text') out.push(run(node.value));
     else if (node.type === 'break') out.push(run('\n'));
+    else if (node.type === 'articleRef') out.push(run(articleLabel(node.number)));
     else {
       out.push(
         ...runs(node.children, base, {
