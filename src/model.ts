@@ -129,8 +129,23 @@ export interface DocumentMeta {
   readonly dnr: string | null;
   /** The document's date, ISO yyyy-mm-dd, printed in the page header; null while not set. */
   readonly date: string | null;
+  /** Which document of documents.yaml this is ("beslut-anta-forbundsordning"), or of a comparison. */
+  readonly documentId: string;
+  /** The member a per-member document is addressed to, by name; null for documents made once. */
+  readonly member: string | null;
+  /** The charter version the document concerns, as the charter and the manifest name it. */
+  readonly charter: CharterVersion;
   /** The moment written into file metadata (creation and modification dates). */
   readonly timestamp: Date;
+}
+
+export interface CharterVersion {
+  /** The first 12 hex digits of the charter's hash ("Version 4f8dc01ef9c…"). */
+  readonly version: string;
+  /** Its label ("Förslag inför medlemmarnas beslut"), when the charter has one. */
+  readonly label: string | null;
+  /** The day it was adopted, ISO yyyy-mm-dd, once it has been. */
+  readonly adopted: string | null;
 }
 
 export interface Document {

@@ -216,4 +216,27 @@ describe.runIf(has('soffice') && has('pdftotext') && has('pdfinfo'))('every DOCX
   it('prints no text line over another (pdftotext -bbox-layout)', () => {
     for (const { stem } of documents) expect(describeOverprints(overprintedLines(pdfLines(theirs(stem)))), stem).toBe('');
   });
+
+  it('reads the registry facts as the document\'s custom properties', () => {
+    // One document of each kind, as flat ODF, whose metadata LibreOffice writes as it read it.
+    const sample = documents.filter((d, i) => documents.findIndex((x) => x.stem.split('/')[0] === d.stem.split('/')[0]) === i);
+    const profile = `file://${tempDir('kansli-lo-profile-')}`;
+    for (const { stem, model } of sample) {
+      // One call each: member files of different folders share names.
+      const target = join(converted, 'fodt', stem.split('/')[0]!);
+      const r = run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'fodt', '--outdir', target, docxOf(stem)]);
+      expect(r.status, r.stderr).toBe(0);
+      const fodt = readFileSync(join(target, `${basename(stem)}.fodt`), 'utf8');
+      const read = Object.fromEntries([...fodt.matchAll(/<meta:user-defined meta:name="([^"]+)"[^>]*>([^<]*)<\/meta:user-defined>/g)].map((m) => [m[1], m[2]]));
+      const { meta } = model;
+      expect(read, stem).toMatchObject({
+        DocumentId: meta.documentId,
+        CharterVersion: meta.charter.version,
+        ...(meta.member ? { Member: meta.member } : {}),
+        ...(meta.dnr ? { Dnr: meta.dnr } : {}),
+        ...(meta.charter.label ? { CharterLabel: meta.charter.label } : {}),
+      });
+      expect(read.Member === undefined, stem).toBe(meta.member === null);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /** The metadata of a document: title, author, subject, dates, as both writers set them. */
 import type { Content } from '../content/types.js';
-import type { DocumentMeta } from '../model.js';
+import type { CharterVersion, DocumentMeta } from '../model.js';
+import { charterHash } from '../render/view.js';
 import type { Unit } from './plan.js';
 
 export function documentMeta(content: Content, unit: Unit, timestamp: Date): DocumentMeta {
@@ -13,7 +14,23 @@ export function documentMeta(content: Content, unit: Unit, timestamp: Date): Doc
     language: 'sv-SE',
     dnr: document.dnr.known ? document.dnr.value : null,
     date: document.date.known ? document.date.value : null,
+    documentId: document.id,
+    member: member?.name ?? null,
+    charter: charterVersion(content),
     timestamp,
   };
+}
+
+/** Hashed once per loaded content: every document of a build names the same version. */
+const versions = new WeakMap<Content, CharterVersion>();
+
+export function charterVersion(content: Content): CharterVersion {
+  let known = versions.get(content);
+  if (!known) {
+    const { version } = content.charter;
+    known = { version: charterHash(content.charter, content).slice(0, 12), label: version.label ?? null, adopted: version.adopted ?? null };
+    versions.set(content, known);
+  }
+  return known;
 }
 

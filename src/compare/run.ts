@@ -8,7 +8,8 @@ import { buildTimestamp, GENERATOR } from '../build/build.js';
 import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../build/manifest.js';
 import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../build/output.js';
 import { FORMATS, type Format } from '../build/plan.js';
-import type { Document, DocumentMeta } from '../model.js';
+import type { CharterVersion, Document, DocumentMeta } from '../model.js';
+import { charterVersion } from '../build/meta.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
 import { sharedView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
@@ -63,7 +64,8 @@ export function comparisonView(c: Comparison): ComparisonView {
   };
 }
 
-function meta(content: Content, title: string, subject: string, member: Member | null, timestamp: Date): DocumentMeta {
+/** `charter`: the version proposed, which both the comparison and the proposals concern. */
+function meta(content: Content, documentId: string, title: string, subject: string, member: Member | null, charter: CharterVersion, timestamp: Date): DocumentMeta {
   return {
     title: member ? `${title} – ${member.name}` : title,
     author: content.issuer,
@@ -72,6 +74,9 @@ function meta(content: Content, title: string, subject: string, member: Member |
     language: 'sv-SE',
     dnr: null,
     date: null,
+    documentId,
+    member: member?.name ?? null,
+    charter,
     timestamp,
   };
 }
@@ -104,7 +109,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     stem: COMPARISON_TEMPLATE,
     document: COMPARISON_TEMPLATE,
     member: null,
-    model: { meta: meta(after, title, subject, null, timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
+    model: { meta: meta(after, COMPARISON_TEMPLATE, title, subject, null, charterVersion(after), timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
   });
   // Nothing to decide when nothing changed: then the comparison says so, and no proposals are made.
   if (comparison.summary !== null) {
@@ -116,7 +121,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
         document: PROPOSAL_FOLDER,
         member,
         model: {
-          meta: meta(before, proposalTitle, proposalSubject, member, timestamp),
+          meta: meta(before, PROPOSAL_FOLDER, proposalTitle, proposalSubject, member, charterVersion(after), timestamp),
           blocks: templates.render(PROPOSAL_TEMPLATE, view(PROPOSAL_FOLDER, proposalTitle, proposalSubject, member)),
         },
       });

@@ -35,7 +35,7 @@ import {
   type IStylesOptions,
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
-import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
+import type { Block, Document, DocumentMeta, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
 import { articleLabel, articleNumbers, signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
 import * as T from './typography.js';
@@ -135,13 +135,25 @@ function articleReference(n: number, context: Context): ParagraphChild {
 function runsOf(children: readonly Inline[], context: Context, marks: ReadonlySet<Mark> = new Set()): ParagraphChild[] {
   const style = markStyle(marks);
   const out: ParagraphChild[] = [];
-  for (const node of children) {
-    if (node.type === 'text') out.push(new TextRun({ text: node.value, ...(style ? { style } : {}) }));
+  children.forEach((node, i) => {
+    if (node.type === 'text') out.push(new TextRun({ text: bindToReference(node.value, children[i + 1], context), ...(style ? { style } : {}) }));
     else if (node.type === 'break') out.push(new TextRun({ break: 1 }));
     else if (node.type === 'articleRef') out.push(articleReference(node.number, context));
     else out.push(...runsOf(node.children, context, new Set([...marks, node.type])));
-  }
+  });
   return out;
+}
+
+/**
+ * The space before a reference field made non-breaking ("enligt 14 §" stays on one line).
+ * LibreOffice (7.4) breaks a field that does not fit at the end of a line at the non-breaking
+ * space inside its result and drops what follows: "enligt / 14 ska regleras", the "§" lost. Bound
+ * to the word before it, the field never starts a line, and LibreOffice keeps it whole. The
+ * interop test compares LibreOffice's text with the model's on every document.
+ */
+function bindToReference(text: string, next: Inline | undefined, context: Context): string {
+  const field = next?.type === 'articleRef' && next.number >= 1 && next.number <= context.articles;
+  return field && text.endsWith(' ') ? `${text.slice(0, -1)}\u00a0` : text;
 }
 
 function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
@@ -551,7 +563,7 @@ function complexFields(document: string): string {
 }
 
 /** The package's parts as docx made them, finished: see finishStyles, finishNumbering, complexFields. */
-function finish(parts: Iterable<[string, string | Uint8Array]>): [string, string | Uint8Array][] {
+function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta): [string, string | Uint8Array][] {
   const all = [...parts].map(([name, data]): [string, string | Uint8Array] => [name, data]);
   const text = (name: string): string | undefined => {
     const data = all.find(([n]) => n === name)?.[1];
@@ -563,8 +575,36 @@ function finish(parts: Iterable<[string, string | Uint8Array]>): [string, string
     if (name === 'word/numbering.xml' && finished.numbering !== undefined) return [name, finished.numbering];
     if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId)];
     if (name === 'word/document.xml') return [name, complexFields(text(name)!)];
+    if (name === 'docProps/app.xml') return [name, appProperties(text(name)!, meta)];
     return [name, data];
   });
+}
+
+/**
+ * The facts a case-management system files a document by, as custom properties
+ * (docProps/custom.xml), under stable names; a fact not yet known is left out.
+ */
+export function customProperties(meta: DocumentMeta): { name: string; value: string }[] {
+  const all: [string, string | null][] = [
+    ['Dnr', meta.dnr],
+    ['DocumentId', meta.documentId],
+    ['DocumentDate', meta.date],
+    ['Member', meta.member],
+    ['CharterVersion', meta.charter.version],
+    ['CharterLabel', meta.charter.label],
+    ['CharterAdopted', meta.charter.adopted],
+  ];
+  return all.flatMap(([name, value]) => (value === null ? [] : [{ name, value }]));
+}
+
+const escapeXml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The extended properties (docProps/app.xml), which docx leaves empty: who made the file, for whom. */
+function appProperties(app: string, meta: DocumentMeta): string {
+  const fields =
+    `<Application>kansli</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>` +
+    `<Company>${escapeXml(meta.author)}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>`;
+  return app.replace(/<Properties([^>]*?)\s*\/>/, `<Properties$1>${fields}</Properties>`).replace(/(<Properties[^>]*>)(<\/Properties>)/, `$1${fields}$2`);
 }
 
 function build(doc: Document): DocxDocument {
@@ -581,6 +621,7 @@ function build(doc: Document): DocxDocument {
     revision: 1,
     // Word updates the fields on opening (it asks first): references follow moved articles.
     features: { updateFields: true },
+    customProperties: customProperties(meta),
     styles: STYLES,
     numbering: {
       config: [
@@ -694,9 +735,9 @@ export async function writeDocx(doc: Document): Promise<Buffer> {
       formatOnce(file, STYLES);
       return compiler.compile!.call(compiler, file, undefined, []);
     });
-    return zipReproducibly(finish(parts), doc.meta.timestamp);
+    return zipReproducibly(finish(parts, doc.meta), doc.meta.timestamp);
   }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
   const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc)));
-  return zipReproducibly(finish(Object.entries(unzipSync(await packing))), doc.meta.timestamp);
+  return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta), doc.meta.timestamp);
 }

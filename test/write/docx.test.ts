@@ -171,4 +171,28 @@ describe('the DOCX writer', () => {
     expect(abstract).toContain('<w:lvlText w:val="%1\u00a0§"/>');
     expect(body!.match(/<w:pStyle w:val="ArticleHeading"\/>/g)).toHaveLength(2);
   });
+
+  it('files the registry facts as custom properties, fills the extended ones, and has Word update fields on opening', async () => {
+    const all = await parts();
+    const custom = Object.fromEntries([...all['docProps/custom.xml']!.matchAll(/<property [^>]*name="([^"]+)"><vt:lpwstr>([^<]*)<\/vt:lpwstr><\/property>/g)].map((m) => [m[1], m[2]]));
+    expect(custom).toEqual({
+      Dnr: 'SFV 2023/17',
+      DocumentId: 'prov',
+      DocumentDate: '2023-03-01',
+      Member: 'Köpings kommun',
+      CharterVersion: '4f8dc01ef9c2',
+      CharterLabel: 'Förslag',
+      CharterAdopted: '2023-02-14',
+    });
+    expect(all['docProps/app.xml']).toContain('<Application>kansli</Application>');
+    expect(all['docProps/app.xml']).toContain('<Company>Samordningsförbunden i Västmanland</Company>');
+    expect(all['word/settings.xml']).toContain('<w:updateFields');
+  });
+
+  it('leaves unknown facts out of the custom properties', async () => {
+    const doc = sampleDocument();
+    const entries = unzipSync(await writeDocx({ ...doc, meta: { ...doc.meta, dnr: null, date: null, member: null, charter: { version: 'abc', label: null, adopted: null } } }));
+    const custom = strFromU8(entries['docProps/custom.xml']!);
+    expect([...custom.matchAll(/name="([^"]+)"/g)].map((m) => m[1])).toEqual(['DocumentId', 'CharterVersion']);
+  });
 });

@@ -14,6 +14,9 @@ export function sampleDocument(title = 'Prov – å ä ö & <test>'): Document {
       language: 'sv-SE',
       dnr: 'SFV 2023/17',
       date: '2023-03-01',
+      documentId: 'prov',
+      member: 'Köpings kommun',
+      charter: { version: '4f8dc01ef9c2', label: 'Förslag', adopted: '2023-02-14' },
       timestamp: new Date('2023-03-01T08:00:00Z'),
     },
     blocks: parseMarkup(
