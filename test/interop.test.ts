@@ -3,7 +3,7 @@
  * These are the readers a registrar, a web publisher and a Word user have; our own code never
  * judges its own output here. Each test skips, saying why, where its program is missing.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { build, check } from '../src/build/build.js';
 import { plan } from '../src/build/plan.js';
 import { renderUnit } from '../src/build/render.js';
 import { documentText, type Block, type Document } from '../src/model.js';
+import { writeDocx } from '../src/write/docx.js';
 import { loadTemplates } from '../src/render/templates.js';
 import { sharedView } from '../src/render/view.js';
 import { CONTENT, has, normalizeSpace, overprintedLines, pdfLines, pdfText, run, tempDir, type LineBox } from './helpers.js';
@@ -183,7 +184,7 @@ describe('every DOCX, as XML', () => {
   });
 });
 
-describe.runIf(has('soffice') && has('pdftotext') && has('pdfinfo'))('every DOCX, laid out by LibreOffice', () => {
+describe.runIf(has('soffice') && has('pdftotext') && has('pdfinfo') && has('pdffonts'))('every DOCX, laid out by LibreOffice', () => {
   const converted = join(tempDir(), 'libreoffice');
   const theirs = (stem: string): string => join(converted, `${stem}.pdf`);
 
@@ -216,6 +217,37 @@ describe.runIf(has('soffice') && has('pdftotext') && has('pdfinfo'))('every DOCX
   it('prints no text line over another (pdftotext -bbox-layout)', () => {
     for (const { stem } of documents) expect(describeOverprints(overprintedLines(pdfLines(theirs(stem)))), stem).toBe('');
   });
+
+  it('uses the embedded DejaVu where DejaVu is not installed, and breaks the same pages', async () => {
+    // A fontconfig that knows only Liberation: DejaVu is not installed, as on most Windows PCs.
+    const dir = tempDir('kansli-no-dejavu-');
+    const conf = join(dir, 'fonts.conf');
+    writeFileSync(conf, `<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts/truetype/liberation2</dir><cachedir>${dir}/cache</cachedir></fontconfig>\n`);
+    const env = { ...process.env, FONTCONFIG_FILE: conf };
+    const profile = `file://${tempDir('kansli-lo-profile-')}`;
+    const convert = (files: readonly string[], target: string): void => {
+      const r = run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', target, ...files], { env });
+      if (r.status !== 0) throw new Error(`soffice failed: ${r.stderr}`);
+    };
+    const fontsOf = (pdf: string): string[] => run('pdffonts', [pdf]).stdout.trim().split('\n').slice(2).map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, ''));
+    // The control: without embedded fonts LibreOffice must substitute, or this test proves nothing.
+    const bare = join(dir, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'charter.docx'), await writeDocx(documents.find((d) => d.stem === 'forbundsordning/forbundsordning')!.model, { embedFonts: false }));
+    convert([join(bare, 'charter.docx')], bare);
+    expect(fontsOf(join(bare, 'charter.pdf')).some((f) => f.startsWith('DejaVu'))).toBe(false);
+    for (const folder of new Set(documents.map((d) => d.stem.split('/')[0]!))) {
+      const ofFolder = documents.filter((d) => d.stem.startsWith(`${folder}/`));
+      convert(ofFolder.map((d) => docxOf(d.stem)), join(dir, folder));
+      for (const { stem } of ofFolder) {
+        const pdf = join(dir, `${stem}.pdf`);
+        const fonts = fontsOf(pdf);
+        expect(fonts.length, stem).toBeGreaterThan(0);
+        for (const font of fonts) expect(font, stem).toMatch(/^DejaVu(Serif|Sans)(-Bold|-Italic)?$/);
+        expect(pageCount(pdf), stem).toBe(pageCount(pdfOf(stem)));
+      }
+    }
+  }, 300_000);
 
   it('reads the registry facts as the document\'s custom properties', () => {
     // One document of each kind, as flat ODF, whose metadata LibreOffice writes as it read it.

@@ -36,9 +36,11 @@ import {
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
 import type { Block, Document, DocumentMeta, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { articleLabel, articleNumbers, signatureText } from '../model.js';
+import { articleLabel, articleNumbers, documentText, signatureText } from '../model.js';
 import { FONT_FAMILIES } from './fonts.js';
 import * as T from './typography.js';
+import { embeddedFonts, type EmbeddedFamily } from './docx-fonts.js';
+import { embedDocxFonts } from './font-files.js';
 
 /** Points to Word's units: twips (twentieths of a point) and half-points for font sizes. */
 const twips = (pt: number): number => Math.round(pt * 20);
@@ -563,7 +565,7 @@ function complexFields(document: string): string {
 }
 
 /** The package's parts as docx made them, finished: see finishStyles, finishNumbering, complexFields. */
-function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta): [string, string | Uint8Array][] {
+function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta, embedded: boolean): [string, string | Uint8Array][] {
   const all = [...parts].map(([name, data]): [string, string | Uint8Array] => [name, data]);
   const text = (name: string): string | undefined => {
     const data = all.find(([n]) => n === name)?.[1];
@@ -576,6 +578,7 @@ function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMe
     if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId)];
     if (name === 'word/document.xml') return [name, complexFields(text(name)!)];
     if (name === 'docProps/app.xml') return [name, appProperties(text(name)!, meta)];
+    if (name === 'word/settings.xml' && embedded) return [name, text(name)!.replace('<w:displayBackgroundShape/>', '<w:displayBackgroundShape/><w:embedTrueTypeFonts/><w:saveSubsetFonts/>')];
     return [name, data];
   });
 }
@@ -607,7 +610,7 @@ function appProperties(app: string, meta: DocumentMeta): string {
   return app.replace(/<Properties([^>]*?)\s*\/>/, `<Properties$1>${fields}</Properties>`).replace(/(<Properties[^>]*>)(<\/Properties>)/, `$1${fields}$2`);
 }
 
-function build(doc: Document): DocxDocument {
+function build(doc: Document, fonts: readonly EmbeddedFamily[]): DocxDocument {
   const builder = new Builder(doc.blocks);
   doc.blocks.forEach((b) => builder.block(b));
   const { meta } = doc;
@@ -622,6 +625,7 @@ function build(doc: Document): DocxDocument {
     // Word updates the fields on opening (it asks first): references follow moved articles.
     features: { updateFields: true },
     customProperties: customProperties(meta),
+    ...(fonts.length > 0 ? { fonts } : {}),
     styles: STYLES,
     numbering: {
       config: [
@@ -727,17 +731,23 @@ const formatOnce = ((): ((file: DocxDocument, styles: IStylesOptions) => void) =
   };
 })();
 
-export async function writeDocx(doc: Document): Promise<Buffer> {
+/** Every character the document shows: its text, header and footer. */
+function allText(doc: Document): string {
+  return [...documentText(doc), doc.meta.author, T.headerRight(doc.meta), T.PAGE_OF.before, T.PAGE_OF.between].join('');
+}
+
+export async function writeDocx(doc: Document, options: { embedFonts?: boolean } = {}): Promise<Buffer> {
+  const fonts = (options.embedFonts ?? embedDocxFonts()) ? await embeddedFonts(allText(doc)) : [];
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
   if (typeof compiler?.compile === 'function') {
     const parts = withSeededRandom(seed, () => {
-      const file = build(doc);
+      const file = build(doc, fonts);
       formatOnce(file, STYLES);
       return compiler.compile!.call(compiler, file, undefined, []);
     });
-    return zipReproducibly(finish(parts, doc.meta), doc.meta.timestamp);
+    return zipReproducibly(finish(parts, doc.meta, fonts.length > 0), doc.meta.timestamp);
   }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
-  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc)));
-  return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta), doc.meta.timestamp);
+  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts)));
+  return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta, fonts.length > 0), doc.meta.timestamp);
 }

@@ -19,12 +19,23 @@ export function fontPath(name: FontName): string {
   return require.resolve(`dejavu-fonts-ttf/ttf/${FONT_FILES[name]}`);
 }
 
+/**
+ * Whether DOCX files embed their fonts: yes, unless KANSLI_DOCX_FONTS=none. Without them a DOCX
+ * is some 100 KB smaller, and Word substitutes fonts where DejaVu is not installed.
+ */
+export function embedDocxFonts(): boolean {
+  return process.env.KANSLI_DOCX_FONTS !== 'none';
+}
+
 let digest: string | undefined;
 
-/** A hash of the font files, for build fingerprints, without the cost of parsing them. */
+/**
+ * A hash of the font files, for build fingerprints, without the cost of parsing them. It names
+ * whether DOCX files embed them too, which changes their bytes: switching rebuilds them.
+ */
 export function fontDigest(): string {
   if (digest) return digest;
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`docx fonts: ${embedDocxFonts() ? 'embedded' : 'none'}\n`);
   for (const name of Object.keys(FONT_FILES) as FontName[]) hash.update(readFileSync(fontPath(name)));
   digest = hash.digest('hex');
   return digest;

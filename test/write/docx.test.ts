@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as fontkit from 'fontkit';
 import { strFromU8, unzipSync } from 'fflate';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -194,5 +195,31 @@ describe('the DOCX writer', () => {
     const entries = unzipSync(await writeDocx({ ...doc, meta: { ...doc.meta, dnr: null, date: null, member: null, charter: { version: 'abc', label: null, adopted: null } } }));
     const custom = strFromU8(entries['docProps/custom.xml']!);
     expect([...custom.matchAll(/name="([^"]+)"/g)].map((m) => m[1])).toEqual(['DocumentId', 'CharterVersion']);
+  });
+
+  it('embeds the DejaVu faces it uses, subset and obfuscated as ECMA-376 says, and can leave them out', async () => {
+    const doc = sampleDocument();
+    const entries = unzipSync(await writeDocx(doc, { embedFonts: true }));
+    const table = strFromU8(entries['word/fontTable.xml']!);
+    const rels = strFromU8(entries['word/_rels/fontTable.xml.rels']!);
+    expect(strFromU8(entries['word/settings.xml']!)).toContain('<w:embedTrueTypeFonts/>');
+    const faces = [...table.matchAll(/<w:font w:name="([^"]+)">([\s\S]*?)<\/w:font>/g)].flatMap((font) =>
+      [...font[2]!.matchAll(/<w:embed(\w+) r:id="(rId\d+)" w:fontKey="\{([0-9A-F-]+)\}"\/>/g)].map((m) => ({ family: font[1], face: m[1], id: m[2], key: m[3]! })),
+    );
+    expect(faces.map((f) => `${f.family} ${f.face}`)).toEqual(['DejaVu Serif Regular', 'DejaVu Serif Bold', 'DejaVu Serif Italic', 'DejaVu Sans Regular', 'DejaVu Sans Bold']);
+    for (const f of faces) {
+      const target = new RegExp(`Id="${f.id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${f.id}"`).exec(rels)!;
+      const bytes = Buffer.from(entries[`word/${target[1] ?? target[2]}`]!);
+      // ECMA-376 Part 1, 17.8.1: the first 32 bytes XORed with the key's 16 bytes, in reverse order.
+      const key = Buffer.from(f.key.replace(/-/g, ''), 'hex').reverse();
+      for (let i = 0; i < 32; i++) bytes[i] = bytes[i]! ^ key[i % 16]!;
+      const font = fontkit.create(bytes) as unknown as { familyName: string; numGlyphs: number; hasGlyphForCodePoint(c: number): boolean };
+      expect(font.familyName, `${f.family} ${f.face}`).toBe(f.family);
+      for (const c of 'Åsa Öberg § 5 – ”citat” äöü') expect(font.hasGlyphForCodePoint(c.codePointAt(0)!), `${f.family} ${f.face} has ${c}`).toBe(true);
+      expect(font.numGlyphs, 'a subset').toBeLessThan(1000); // DejaVu Serif has 3 500 glyphs
+    }
+    const bare = unzipSync(await writeDocx(doc, { embedFonts: false }));
+    expect(Object.keys(bare).filter((k) => k.startsWith('word/fonts/'))).toEqual([]);
+    expect(strFromU8(bare['word/settings.xml']!)).not.toContain('embedTrueTypeFonts');
   });
 });
