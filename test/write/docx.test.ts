@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as fontkit from 'fontkit';
 import { strFromU8, unzipSync } from 'fflate';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDocx } from '../../src/write/docx.js';
-import { has, run, tempDir } from '../helpers.js';
+import { has, kansli, run, tempDir } from '../helpers.js';
 import { HOSTILE, sampleDocument } from './fixture.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import type { Document } from '../../src/model.js';
@@ -221,5 +221,22 @@ describe('the DOCX writer', () => {
     const bare = unzipSync(await writeDocx(doc, { embedFonts: false }));
     expect(Object.keys(bare).filter((k) => k.startsWith('word/fonts/'))).toEqual([]);
     expect(strFromU8(bare['word/settings.xml']!)).not.toContain('embedTrueTypeFonts');
+  });
+
+  it('refuses a KANSLI_DOCX_FONTS it does not know, writing nothing, and builds without fonts on "none"', () => {
+    const out = join(tempDir(), 'output');
+    const bad = kansli(['build', '--out', out, '--only', 'forbundsordning'], { env: { KANSLI_DOCX_FONTS: 'off' } });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe('kansli: KANSLI_DOCX_FONTS must be "embed" or "none", not "off"');
+    expect(existsSync(out)).toBe(false);
+    const none = kansli(['build', '--out', out, '--only', 'forbundsordning', '--format', 'docx'], { env: { KANSLI_DOCX_FONTS: 'none' } });
+    expect(none.status, none.stderr).toBe(0);
+    const entries = unzipSync(readFileSync(join(out, 'forbundsordning', 'forbundsordning.docx')));
+    expect(Object.keys(entries).filter((k) => k.startsWith('word/fonts/'))).toEqual([]);
+    // Switching back rebuilds: the setting is part of the build's fingerprint.
+    const embedded = kansli(['build', '--out', out, '--only', 'forbundsordning', '--format', 'docx']);
+    expect(embedded.status, embedded.stderr).toBe(0);
+    const again = unzipSync(readFileSync(join(out, 'forbundsordning', 'forbundsordning.docx')));
+    expect(Object.keys(again).filter((k) => k.startsWith('word/fonts/')).length).toBe(5);
   });
 });
