@@ -36,8 +36,8 @@ import {
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
 import type { Block, Document, DocumentMeta, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { articleLabel, articleNumbers, documentText, signatureText } from '../model.js';
-import { FONT_FAMILIES } from './fonts.js';
+import { articleLabel, articleNumbers, documentText, inlineText, signatureText } from '../model.js';
+import { FONT_FAMILIES, loadFonts } from './fonts.js';
 import * as T from './typography.js';
 import { embeddedFonts, type EmbeddedFamily } from './docx-fonts.js';
 import { embedDocxFonts } from './font-files.js';
@@ -158,6 +158,11 @@ function bindToReference(text: string, next: Inline | undefined, context: Contex
   return field && text.endsWith(' ') ? `${text.slice(0, -1)}\u00a0` : text;
 }
 
+/**
+ * Word and LibreOffice put the larger of one paragraph's space after and the next one's space
+ * before between them, where the PDF puts both. A heading follows running text, whose space
+ * after is a paragraph's, so its space before includes it: the larger is then the PDF's sum.
+ */
 function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
   const { size, before, after } = T.HEADING[level];
   // Word's own style ids and names, with an outline level: LibreOffice and pandoc then read them
@@ -173,7 +178,7 @@ function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
       outlineLevel: level - 1,
       keepNext: true,
       keepLines: true,
-      spacing: { before: twips(before), after: twips(after), ...lineSpacing(size, T.LINE_GAP.heading) },
+      spacing: { before: twips(before === 0 ? 0 : before + T.PARAGRAPH_AFTER), after: twips(after), ...lineSpacing(size, T.LINE_GAP.heading) },
     },
   };
 }
@@ -276,7 +281,9 @@ class Builder {
 
   private paragraph(p: Paragraph): DocxParagraph {
     const style = p.style === 'decision' ? STYLE.decision : p.style === 'note' ? STYLE.note : 'Normal';
-    return new DocxParagraph({ style, children: this.runs(p.children) });
+    const size = p.style === 'note' ? T.SIZE.note : T.SIZE.text;
+    const keep = keptWhole(inlineText(p.children), size);
+    return new DocxParagraph({ style, ...(keep ? { keepLines: true } : {}), children: this.runs(p.children) });
   }
 
   private list(list: List, level: number, instance: number): void {
@@ -369,6 +376,42 @@ function signatureParagraphs(s: Signature): DocxParagraph[] {
   ];
 }
 
+/** Advance widths of DejaVu Serif's characters, in ems, measured once per process. */
+const advances = new Map<string, number>();
+
+function advance(c: string): number {
+  let em = advances.get(c);
+  if (em === undefined) {
+    const font = loadFonts().parsed.serif;
+    em = font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth / font.unitsPerEm;
+    advances.set(c, em);
+  }
+  return em;
+}
+
+/**
+ * Whether the PDF keeps a paragraph whole: it moves a paragraph shorter than PARAGRAPH_KEPT to
+ * the next page rather than split it, where Word and LibreOffice would split it (two lines at
+ * each end). The DOCX says so with keep-lines-together on that paragraph. The lines are counted
+ * as the PDF breaks them, word by word at the text width, in the regular face (as the PDF
+ * measures); a paragraph of one line cannot split and needs nothing.
+ */
+function keptWhole(text: string, size: number): boolean {
+  if (text.includes('\n')) return false;
+  // As pdfkit breaks: a word with the space after it must fit, or it starts the next line.
+  let lines = 1;
+  let width = 0;
+  const words = text.split(' ');
+  words.forEach((word, i) => {
+    const w = [...(i < words.length - 1 ? `${word} ` : word)].reduce((sum, c) => sum + advance(c) * size, 0);
+    if (width > 0 && width + w > T.CONTENT_WIDTH) {
+      lines++;
+      width = w;
+    } else width += w;
+  });
+  return lines > 1 && lines * T.lineHeight(size, T.LINE_GAP.text) < T.PARAGRAPH_KEPT;
+}
+
 /** docx cannot give a style tab stops: the header's one, at the right margin, is the paragraph's. */
 const RIGHT_TAB = [{ type: TabStopType.RIGHT, position: CONTENT_WIDTH }];
 
@@ -416,7 +459,11 @@ const STYLES: IStylesOptions = {
       name: 'Normal',
       quickFormat: true,
       run: { font: FONT_FAMILIES.text, size: halfPoints(T.SIZE.text), language },
-      paragraph: { spacing: { after: twips(T.PARAGRAPH_AFTER), ...lineSpacing(T.SIZE.text, T.LINE_GAP.text) } },
+      paragraph: {
+        spacing: { after: twips(T.PARAGRAPH_AFTER), ...lineSpacing(T.SIZE.text, T.LINE_GAP.text) },
+        // One space narrower than the PDF's text: see SPACE_WIDTH.
+        indent: { right: twips(T.SPACE_WIDTH * T.SIZE.text) },
+      },
     },
     headingStyle(1),
     headingStyle(2),
@@ -439,12 +486,16 @@ const STYLES: IStylesOptions = {
       paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.table, T.LINE_GAP.table) } },
     },
     { id: STYLE.tableHeading, name: 'Tabellrubrik', basedOn: STYLE.tableText, run: { font: FONT_FAMILIES.heading, bold: true } },
-    // A table's space below: a paragraph of one point's height, and the rest as space after it.
+    // A table's space below: an empty paragraph as tall as the table's space exceeds a
+    // paragraph's, then a paragraph's space after it, which meets the next paragraph's space
+    // before as running text's does (see headingStyle).
     {
       id: STYLE.spacer,
       name: 'Mellanrum',
       basedOn: 'Normal',
-      paragraph: { spacing: { before: 0, after: twips(T.TABLE_AFTER - 1), line: twips(1), lineRule: LineRuleType.EXACT } },
+      paragraph: {
+        spacing: { before: 0, after: twips(T.PARAGRAPH_AFTER), line: twips(T.TABLE_AFTER - T.PARAGRAPH_AFTER), lineRule: LineRuleType.EXACT },
+      },
     },
     { id: STYLE.signatureParty, name: 'Underskriftspart', basedOn: 'Normal', run: { bold: true }, paragraph: { spacing: { after: 0 } } },
     {

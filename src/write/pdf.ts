@@ -20,7 +20,7 @@ import type {
 } from '../model.js';
 import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
 import type { Fonts, FontName } from './fonts.js';
-import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
+import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -410,8 +410,8 @@ class Layout {
     const rs = runs(p.children, 'text', { ...PLAIN, bold: decision });
     const size = note ? SIZE.note : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
-    const height = this.textHeight(rs, CONTENT_WIDTH, size, 60);
-    if (height < 60) this.ensure(height);
+    const height = this.textHeight(rs, CONTENT_WIDTH, size, PARAGRAPH_KEPT);
+    if (height < PARAGRAPH_KEPT) this.ensure(height);
     parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
     this.pdf.y += PARAGRAPH_AFTER;
   }

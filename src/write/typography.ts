@@ -39,12 +39,21 @@ export const HEADING: Readonly<Record<1 | 2 | 3, { readonly size: number; readon
  */
 export const FONT_LINE_HEIGHT = 2384 / 2048;
 
+/**
+ * The width of a space in DejaVu Serif, in ems (651 / 2048). The PDF writer (pdfkit) breaks a
+ * line where a word and the space after it no longer fit; Word and LibreOffice let the space
+ * hang in the margin. The DOCX's text is one space narrower, so all three break alike.
+ */
+export const SPACE_WIDTH = 651 / 2048;
+
 /** Space added below each line of running text, and of table cells. */
 export const LINE_GAP = { text: 2.5, table: 1, heading: 0 } as const;
 
 /** Space after a paragraph, and after each list item. */
 export const PARAGRAPH_AFTER = 7;
 export const LIST_ITEM_AFTER = 3;
+/** A paragraph less tall than this is never split across pages, but moved whole. */
+export const PARAGRAPH_KEPT = 60;
 /** Indent of a list level (label in the first, text from the second). */
 export const LIST_INDENT = 18;
 /** Padding inside table cells, every side. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { FONT_FILES, fontPath, type FontName } from '../../src/write/font-files.js';
-import { FONT_LINE_HEIGHT, lineHeight, pageOf, headerRight } from '../../src/write/typography.js';
+import { FONT_LINE_HEIGHT, SPACE_WIDTH, lineHeight, pageOf, headerRight } from '../../src/write/typography.js';
 
 describe('the shared typography', () => {
   it('has the line height of every DejaVu face the documents use, as pdfkit and Word compute it', () => {
@@ -15,6 +15,8 @@ describe('the shared typography', () => {
       else expect(height, name).toBe(FONT_LINE_HEIGHT);
     }
     expect(lineHeight(10, 2.5)).toBeCloseTo(10 * FONT_LINE_HEIGHT + 2.5, 10);
+    const serif = fontkit.create(readFileSync(fontPath('serif'))) as unknown as { unitsPerEm: number; glyphForCodePoint(c: number): { advanceWidth: number } };
+    expect(serif.glyphForCodePoint(32).advanceWidth / serif.unitsPerEm).toBe(SPACE_WIDTH);
   });
 
   it('writes the furniture texts both writers print', () => {
