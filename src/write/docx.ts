@@ -10,6 +10,7 @@ import {
   Document as DocxDocument,
   Footer,
   Header,
+  HeightRule,
   LevelFormat,
   LevelSuffix,
   LineRuleType,
@@ -340,7 +341,9 @@ class Builder {
       });
     const rows: TableRow[] = [];
     for (let i = 0; i < block.signatures.length; i += 2) {
-      rows.push(new TableRow({ cantSplit: true, children: [cell(block.signatures[i]), cell(block.signatures[i + 1])] }));
+      // As tall as the PDF's row, exactly: the blocks below stand where the PDF's do.
+      const height = { value: twips(T.SIGNATURE.above + T.SIGNATURE.height), rule: HeightRule.EXACT };
+      rows.push(new TableRow({ cantSplit: true, height, children: [cell(block.signatures[i]), cell(block.signatures[i + 1])] }));
     }
     return new DocxTable({
       style: STYLE.signatureTable,
@@ -567,7 +570,7 @@ function tableBorders(ruled: ReadonlySet<string>): string {
 const CELL_PAD = twips(T.CELL_PAD);
 const TABLE_STYLES =
   tableStyle(STYLE.table, 'Tabell', tableBorders(new Set(['top', 'bottom', 'insideH'])), { top: CELL_PAD, bottom: CELL_PAD, left: CELL_PAD, right: CELL_PAD }) +
-  tableStyle(STYLE.signatureTable, 'Underskrifter', tableBorders(new Set()), { top: 120, bottom: 240, left: 0, right: 360 });
+  tableStyle(STYLE.signatureTable, 'Underskrifter', tableBorders(new Set()), { top: twips(T.SIGNATURE.above), bottom: 0, left: 0, right: twips(T.SIGNATURE.gap) });
 
 /**
  * The finished styles part: docx's unused defaults out, the table styles in, and the article

@@ -20,7 +20,7 @@ import type {
 } from '../model.js';
 import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
 import type { Fonts, FontName } from './fonts.js';
-import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
+import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIGNATURE, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -527,18 +527,18 @@ class Layout {
   }
 
   private signatureHeight(): number {
-    return 150;
+    return SIGNATURE.height;
   }
 
   /** Signature blocks two to a row; a row is never split across pages. */
   private signatures(block: SignatureBlock): void {
     const sect = this.struct('Sect');
     this.root.add(sect);
-    const gap = 28;
+    const gap = SIGNATURE.gap;
     const width = (CONTENT_WIDTH - gap) / 2;
     for (let i = 0; i < block.signatures.length; i += 2) {
       this.ensure(this.signatureHeight());
-      const top = this.y + 6;
+      const top = this.y + SIGNATURE.above;
       const pair = block.signatures.slice(i, i + 2);
       pair.forEach((s, j) => this.signature(s, sect, MARGIN.left + j * (width + gap), top, width));
       this.pdf.y = top + this.signatureHeight();

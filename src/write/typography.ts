@@ -61,6 +61,9 @@ export const CELL_PAD = 4;
 /** Space after a table. */
 export const TABLE_AFTER = PARAGRAPH_AFTER + 4;
 
+/** Signature blocks, two to a row: the row's height below a space above it, and the gap between. */
+export const SIGNATURE = { above: 6, height: 150, gap: 28 } as const;
+
 /** Colours as #rrggbb. */
 export const COLOR = { text: '#000000', muted: '#444444', rule: '#777777' } as const;
 
