@@ -19,6 +19,11 @@ export function markArticleReference(n: number): string {
   return `${OPEN}${n}${CLOSE}`;
 }
 
+/** Text with its marked references as the reader sees them ("17 §"), for plain-text uses. */
+export function plainArticleReferences(text: string): string {
+  return text.replace(MARKED, (_, n: string) => articleLabel(Number(n))).replace(/[\uE000\uE001]/g, '');
+}
+
 /** The marks turned into articleRef nodes; any other text is kept as it is. */
 export function articleReferences(blocks: readonly Block[]): Block[] {
   return blocks.map(block);

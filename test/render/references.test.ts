@@ -8,7 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { parseMarkup } from '../../src/render/markup.js';
-import { articleReferences, markArticleReference } from '../../src/render/references.js';
+import { articleReferences, markArticleReference, plainArticleReferences } from '../../src/render/references.js';
 import { contentCopy, has, normalizeSpace, pdfText, tempDir } from '../helpers.js';
 
 describe('article references in the model', () => {
@@ -28,6 +28,7 @@ describe('article references in the model', () => {
     });
     expect(blocks[1]).toMatchObject({ items: [{ children: [{ type: 'text', value: 'se ' }, { type: 'articleRef', number: 1 }] }] });
     expect(blocks[2]).toMatchObject({ children: [{ type: 'text', value: 'fel x kvar' }] });
+    expect(plainArticleReferences(`enligt ${mark(3)} och \uE000x`)).toBe('enligt 3\u00a0§ och x');
   });
 });
 
