@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Article, Charter, Content, DocumentSpec, Fact, Member, SignatureRecord } from '../content/types.js';
 import { count, longDate, period } from './swedish.js';
+import { markArticleReference } from './references.js';
 
 export interface FactView {
   readonly known: boolean;
@@ -145,7 +146,10 @@ export function charterHash(charter: Charter, content: Content): string {
 /** Resolves the charter's inline forms: §{id} → "14 §", @{key} → the fact's value. */
 export function resolveCharterText(text: string, numbers: ReadonlyMap<string, number>, facts: (key: string) => string): string {
   return text
-    .replace(/§\{([^}]*)\}/g, (_, id: string) => `${numbers.get(id) ?? '?'}\u00a0§`)
+    .replace(/§\{([^}]*)\}/g, (_, id: string) => {
+      const n = numbers.get(id);
+      return n === undefined ? '?\u00a0§' : markArticleReference(n);
+    })
     .replace(/@\{([^}]*)\}/g, (_, key: string) => facts(key));
 }
 

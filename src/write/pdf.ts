@@ -21,6 +21,7 @@ import { articleLabel, articleNumbers, inlineText, signatureText } from '../mode
 import type { Fonts, FontName } from './fonts.js';
 import { endPdf, escapeMetadata, heightsRememberable, shareLayouts } from './internals.js';
 import { flattenRuns, PLAIN, type Marks } from './runs.js';
+import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIGNATURE, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -32,22 +33,10 @@ interface Struct {
 }
 type StructFactory = (type: string, options?: object, children?: unknown) => Struct;
 
-const PAGE = { width: 595.28, height: 841.89 } as const;
-const MARGIN = { top: 82, bottom: 78, left: 72, right: 72 } as const;
-const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+// The typography both writers share (typography.ts); the short names are this writer's own.
 const BOTTOM = PAGE.height - MARGIN.bottom;
-
-const TEXT_SIZE = 10.5;
-const LINE_GAP = 2.5;
-const HEADING: Record<1 | 2 | 3, { size: number; before: number; after: number }> = {
-  1: { size: 18, before: 0, after: 12 },
-  2: { size: 13, before: 14, after: 6 },
-  3: { size: 11, before: 10, after: 4 },
-};
-const PARAGRAPH_AFTER = 7;
-const LIST_INDENT = 18;
-const CELL_PAD = 4;
-const COLOR = { text: '#000000', muted: '#444444', rule: '#777777' } as const;
+const TEXT_SIZE = SIZE.text;
+const LINE_GAP = LINE_GAPS.text;
 
 /** The face a run is set in: its block's family, and its own weight and slant. */
 function runFont(family: 'serif' | 'sans', marks: Marks): FontName {
@@ -76,8 +65,9 @@ function runs(children: readonly Inline[], family: 'serif' | 'sans', base: Marks
   const start = family === 'sans' ? { ...base, bold: true } : base;
   return flattenRuns(children, start).map((r) => {
     // A line break only splits the text into lines (see lines()); its face is never used.
-    const marks = r.type === 'text' ? r.marks : start;
-    return { text: r.type === 'text' ? r.text : '\n', font: runFont(family, marks), underline: marks.underline, strike: marks.strike };
+    const marks = r.type === 'break' ? start : r.marks;
+    const text = r.type === 'text' ? r.text : r.type === 'articleRef' ? articleLabel(r.number) : '\n';
+    return { text, font: runFont(family, marks), underline: marks.underline, strike: marks.strike };
   });
 }
 
@@ -185,7 +175,7 @@ const KANSLI_PROPERTIES: readonly { readonly name: string; readonly description:
   { name: 'documentId', description: "The document's id in the sources", value: (m) => m.documentId },
   { name: 'memberId', description: 'Id of the member the document is for', value: (m) => m.member?.id ?? null },
   { name: 'member', description: 'Official name of the member the document is for', value: (m) => m.member?.name ?? null },
-  { name: 'charterVersion', description: 'Version of the charter the document cites', value: (m) => m.charterVersion },
+  { name: 'charterVersion', description: 'Version of the charter the document cites', value: (m) => m.charter?.version ?? null },
   { name: 'date', description: "The document's date (yyyy-mm-dd)", value: (m) => m.date },
 ];
 
@@ -469,10 +459,10 @@ class Layout {
     const decision = p.style === 'decision';
     const note = p.style === 'note';
     const rs = runs(p.children, 'serif', { ...PLAIN, bold: decision });
-    const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
+    const size = note ? SIZE.note : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
-    const height = this.textHeight(rs, CONTENT_WIDTH, size, 60);
-    if (height < 60) this.ensure(height);
+    const height = this.textHeight(rs, CONTENT_WIDTH, size, PARAGRAPH_KEPT);
+    if (height < PARAGRAPH_KEPT) this.ensure(height);
     parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
     this.pdf.y += PARAGRAPH_AFTER;
   }
@@ -503,12 +493,12 @@ class Layout {
           this.writeRuns(rs, bodyX, width, TEXT_SIZE, COLOR.text);
         }),
       );
-      this.pdf.y += 3;
+      this.pdf.y += LIST_ITEM_AFTER;
       if (item.sublist) this.list(item.sublist, li, bodyX);
       li.end();
     });
     l.end();
-    this.pdf.y += PARAGRAPH_AFTER - 3;
+    this.pdf.y += PARAGRAPH_AFTER - LIST_ITEM_AFTER;
   }
 
   private table(table: Table): void {
@@ -522,7 +512,7 @@ class Layout {
           // Measured in the widest face the cell uses, so a bold line never runs into the next row.
           const face = bold ? 'sansBold' : runs(cell.children, 'serif').some((r) => r.font === 'serifBold' || r.font === 'serifBoldItalic') ? 'serifBold' : 'serif';
           const width = widths[i]! - 2 * CELL_PAD;
-          return this.measure(this.breakWideWords(inlineText(cell.children), face, TEXT_SIZE - 1, width), face, TEXT_SIZE - 1, width, 1);
+          return this.measure(this.breakWideWords(inlineText(cell.children), face, SIZE.table, width), face, SIZE.table, width, LINE_GAPS.table);
         }),
       ) + 2 * CELL_PAD;
 
@@ -537,7 +527,7 @@ class Layout {
         tr.add(
           this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
             // Runs, not plain text: cells keep their emphasis and a comparison's inserted and deleted text.
-            this.writeRuns(runs(cell.children, header ? 'sans' : 'serif'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
+            this.writeRuns(runs(cell.children, header ? 'sans' : 'serif'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, SIZE.table, COLOR.text, top + CELL_PAD, LINE_GAPS.table);
           }),
         );
         x += widths[i]!;
@@ -573,14 +563,14 @@ class Layout {
     }
     body.end();
     t.end();
-    this.pdf.y += PARAGRAPH_AFTER + 4;
+    this.pdf.y += TABLE_AFTER;
   }
 
   private drawArtifactRow(row: Table['header'][number], widths: number[], height: number): void {
     const top = this.y;
     let x = MARGIN.left;
     row.forEach((cell, i) => {
-      this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
+      this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, SIZE.table, COLOR.text, top + CELL_PAD, LINE_GAPS.table);
       x += widths[i]!;
     });
     this.pdf.lineWidth(0.8).strokeColor(COLOR.rule);
@@ -590,18 +580,18 @@ class Layout {
   }
 
   private signatureHeight(): number {
-    return 150;
+    return SIGNATURE.height;
   }
 
   /** Signature blocks two to a row; a row is never split across pages. */
   private signatures(block: SignatureBlock): void {
     const sect = this.struct('Sect');
     this.root.add(sect);
-    const gap = 28;
+    const gap = SIGNATURE.gap;
     const width = (CONTENT_WIDTH - gap) / 2;
     for (let i = 0; i < block.signatures.length; i += 2) {
       this.ensure(this.signatureHeight());
-      const top = this.y + 6;
+      const top = this.y + SIGNATURE.above;
       const pair = block.signatures.slice(i, i + 2);
       pair.forEach((s, j) => this.signature(s, sect, MARGIN.left + j * (width + gap), top, width));
       this.pdf.y = top + this.signatureHeight();
@@ -626,15 +616,15 @@ class Layout {
         }),
       );
     };
-    const caption = (value: string, y: number): void => text(value, y, 'serif', 8, COLOR.muted);
+    const caption = (value: string, y: number): void => text(value, y, 'serif', SIZE.caption, COLOR.muted);
     // Three lines: place and date, signature, name clarification; values above, captions below.
     text(t.heading, top, 'serifBold', TEXT_SIZE);
-    if (t.placeDate) text(t.placeDate, top + 24, 'serif', TEXT_SIZE - 1);
+    if (t.placeDate) text(t.placeDate, top + 24, 'serif', SIZE.signature);
     rule(top + 38);
     caption(t.placeDateCaption, top + 41);
     rule(top + 82);
     caption(t.signatureCaption, top + 85);
-    if (t.name) text(t.name, top + 110, 'serif', TEXT_SIZE - 1);
+    if (t.name) text(t.name, top + 110, 'serif', SIZE.signature);
     rule(top + 124);
     caption(t.nameCaption, top + 127);
     div.end();
@@ -655,17 +645,17 @@ class Layout {
   furniture(): void {
     const { meta } = this.document;
     const range = this.pdf.bufferedPageRange();
-    const right = [meta.dnr ? `Dnr ${meta.dnr}` : null, meta.date].filter((v): v is string => v !== null).join('   ');
+    const right = headerRight(meta);
     for (let i = range.start; i < range.start + range.count; i++) {
       this.pdf.switchToPage(i);
       // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
       this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
       this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
-      this.font('sans').fontSize(8).fillColor(COLOR.muted);
-      this.pdf.text(meta.author, MARGIN.left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
-      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, 40, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
-      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, 54).lineTo(PAGE.width - MARGIN.right, 54).stroke();
-      this.pdf.text(`Sida ${i - range.start + 1} av ${range.count}`, MARGIN.left, PAGE.height - 50, {
+      this.font('sans').fontSize(SIZE.furniture).fillColor(COLOR.muted);
+      this.pdf.text(meta.author, MARGIN.left, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, lineBreak: false });
+      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
+      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, FURNITURE.ruleY).lineTo(PAGE.width - MARGIN.right, FURNITURE.ruleY).stroke();
+      this.pdf.text(pageOf(i - range.start + 1, range.count), MARGIN.left, PAGE.height - FURNITURE.footerTop, {
         width: CONTENT_WIDTH,
         align: 'center',
         lineBreak: false,

@@ -68,11 +68,16 @@ describe('kansli compare --from-content A --to-content B', () => {
   });
 
   it('marks deleted text struck through and inserted text underlined in the DOCX', () => {
-    const xml = strFromU8(unzipSync(readFileSync(join(out, 'jamforelse.docx')))['word/document.xml']!);
-    expect(xml).toMatch(/<w:strike\/><\/w:rPr><w:t[^>]*>i regel på förbundets kansli\.<\/w:t>/);
-    expect(xml).toMatch(/<w:u w:val="single"\/><\/w:rPr><w:t[^>]*>växelvis hos förbundsmedlemmarna\.<\/w:t>/);
-    expect(xml).toMatch(/<w:strike\/><\/w:rPr><w:t[^>]*>Styrelsen ansvarar för förbundets arkiv\.<\/w:t>/);
-    expect(xml).toMatch(/<w:u w:val="single"\/><\/w:rPr><w:t[^>]*>Förbundets verksamhet granskas/);
+    const parts = unzipSync(readFileSync(join(out, 'jamforelse.docx')));
+    const xml = strFromU8(parts['word/document.xml']!);
+    const styles = strFromU8(parts['word/styles.xml']!);
+    // As character styles, so that a template can restyle them.
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Deleted">(?:(?!<\/w:style>).)*<w:strike\/>/);
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Inserted">(?:(?!<\/w:style>).)*<w:u w:val="single"\/>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>i regel på förbundets kansli\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>växelvis hos förbundsmedlemmarna\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>Styrelsen ansvarar för förbundets arkiv\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>Förbundets verksamhet granskas/);
   });
 
   it.runIf(has('pandoc'))('gives pandoc one table per changed article, with both wordings', () => {
