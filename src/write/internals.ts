@@ -228,7 +228,8 @@ function rememberSubsets(font: fontkit.Font): fontkit.Font {
  * package; a seeded generator for exactly that span makes the ids, and so the bytes, repeat.
  */
 export function withSeededRandom<T>(seed: number, fn: () => T): T {
-  if (!INTERNALS) return fn();
+  // Not behind the switch: it reaches into no library, and the embedded fonts' keys come from
+  // Math.random, so without it the same sources would not give the same DOCX bytes.
   const original = Math.random;
   let state = seed >>> 0 || 1;
   Math.random = () => {

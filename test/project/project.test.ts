@@ -51,7 +51,7 @@ describe('resolveProject', () => {
   });
 
   it('reports every mistake in kansli.yaml at its line and column', () => {
-    const root = project('name: X\noutput: "  "\nstyle: 3\noutptu: ut\n');
+    const root = project('name: X\noutput: [a]\nstyle: 3\noutptu: ut\n');
     let problems: readonly { file: string; position: { line: number; column: number }; message: string }[] = [];
     try {
       resolveProject({ project: root });
@@ -61,11 +61,22 @@ describe('resolveProject', () => {
     }
     const at = problems.map((p) => `${p.position.line}:${p.position.column}: ${p.message}`);
     expect(at).toEqual([
-      '2:9: expected a folder path, relative to kansli.yaml (e.g. content), not only spaces, found "  "',
+      '2:9: expected a folder path, relative to kansli.yaml (e.g. content), found a list',
       '3:8: expected style settings (fonts, sizes, colours): a mapping, found the number 3',
       '4:1: unknown key "outptu" (did you mean "output"?); allowed here: name, content, templates, output, signed, style',
     ]);
     expect(problems.every((p) => p.file.endsWith('kansli.yaml'))).toBe(true);
+  });
+
+  it('refuses a folder made only of spaces as content text is refused, at its column', () => {
+    expect(() => resolveProject({ project: project('name: X\noutput: "  "\n') })).toThrow(ProblemsError);
+    try {
+      resolveProject({ project: project('name: X\noutput: "  "\n') });
+    } catch (e) {
+      expect((e as ProblemsError).problems.map((p) => `${p.position.line}:${p.position.column}: ${p.message}`)).toEqual([
+        '2:9: the value is made only of invisible characters (U+0020 SPACE); write the text, or remove the value',
+      ]);
+    }
   });
 
   it('asks for a name, and refuses a file that is not a mapping', () => {

@@ -180,8 +180,9 @@ describe('the DOCX writer', () => {
       Dnr: 'SFV 2023/17',
       DocumentId: 'prov',
       DocumentDate: '2023-03-01',
-      Member: 'Köpings kommun',
-      CharterVersion: '4f8dc01ef9c2',
+      // Raw XML: the fixture's "Köpings kommun & <Co>" arrives escaped.
+      Member: 'Köpings kommun &amp; &lt;Co&gt;',
+      CharterVersion: '0123456789ab',
       CharterLabel: 'Förslag',
       CharterAdopted: '2023-02-14',
     });
