@@ -85,14 +85,14 @@ export function deadline(date: string): string {
 /**
  * Swedish typography for text that comes from the content: a non-breaking space between a
  * number and "§" or "kap." (so "15 §" never breaks across lines), in "lag (2003:1210)" and
- * "lagen (2003:1210)" between the word and the parenthesis, and within dates ("1 januari 2024",
+ * "lagen (2003:1210)" and "arkivlagen (1990:782)" between the word and the parenthesis, and within dates ("1 januari 2024",
  * "mars 2023"). Applied to prose from the YAML; what the helpers print is already set so.
  */
 export function typography(text: string): string {
   const months = MONTHS.join('|');
   return text
     .replace(/(\d) +(§|kap\.)/g, `$1${NBSP}$2`)
-    .replace(/\b(lagen|lag) +\((\d{4}:\d+)\)/g, `$1${NBSP}($2)`)
+    .replace(/(\p{L}*lag(?:en)?) +\((\d{4}:\d+)\)/gu, `$1${NBSP}($2)`)
     .replace(new RegExp(`(\\d{1,2}) +(${months})\\b`, 'g'), `$1${NBSP}$2`)
     .replace(new RegExp(`\\b(${months}) +(\\d{4})\\b`, 'g'), `$1${NBSP}$2`);
 }
