@@ -91,7 +91,9 @@ function asOf(raw: unknown): AsOf {
   return { date: r.estimate, estimate: r.basis };
 }
 
-function nameChosen(raw: Raw): NameChosen {
+/** Without name_chosen the name is known from the start of the process (an empty day sorts first). */
+function nameChosen(raw: Raw | undefined): NameChosen {
+  if (raw === undefined) return { known: true, date: '', source: 'parties.yaml: no name_chosen' };
   return 'value' in raw
     ? { known: true, date: raw.value, source: raw.source }
     : { known: false, noLaterThan: raw.no_later_than, reason: raw.unknown, source: raw.source };

@@ -101,13 +101,14 @@ describe('a full build of the real content', () => {
     const text = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'koping.pdf')));
     expect(text).toContain('Ärende till kommunfullmäktige i Köpings kommun');
     expect(text).toContain('Kommunfullmäktige beslutar att Köpings kommun ska delta i länsprocessen och delegerar deltagandet till sin representant i det lokala samordningsförbundets styrelse.');
-    expect(text).toContain('Köpings kommun är medlem i Samordningsförbundet Västra Mälardalen, som är det lokala samordningsförbund vars styrelse deltagandet delegeras till.');
+    expect(text).toContain('Med det lokala samordningsförbundet avses Samordningsförbundet Västra Mälardalen, där Köpings kommun är medlem.');
     expect(text).toContain('ett samägt samverkansorgan');
     expect(text).toContain('insatser ska vara lika tillgängliga');
     expect(text).not.toMatch(/samordningvastmanland\.se\/?\./);
     const region = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'region-vastmanland.pdf')));
     expect(region).toContain('Ärende till regionfullmäktige i Region Västmanland');
     expect(region).toContain('delegerar deltagandet till sina representanter i de lokala samordningsförbundens styrelser.');
+    expect(region).toContain('Med de lokala samordningsförbunden avses Samordningsförbundet Västerås, Norra Västmanlands Samordningsförbund och Samordningsförbundet Västra Mälardalen, där Region Västmanland är medlem.');
   });
 
   it.runIf(has('pdftotext'))('prints in the letter of intent the plan of seed 002 and nothing of the other plans', () => {
