@@ -189,8 +189,8 @@ const documentsAsOf: Rule = rule(['documents', 'timeline'], (ctx) => {
   ctx.data.documents.documents.forEach((d: Raw, i: number) => {
     const known = typeof d.date === 'string';
     if (known && d.as_of !== undefined) {
-      ctx.report('error', 'documents', ['documents', i, 'as_of'], `document "${d.id}" has a date (${d.date}); as_of is only for a document whose date is unknown, so remove it`, 'key');
-      return;
+      // Not an error: the date has come in and wins; the stale as_of should go.
+      ctx.report('warning', 'documents', ['documents', i, 'as_of'], `document "${d.id}" has a date (${d.date}), which it is seen as of; as_of is only for a document whose date is unknown, so remove it`, 'key');
     }
     if (!known && d.as_of === undefined) {
       ctx.report('error', 'documents', ['documents', i, 'date'], `document "${d.id}" has no date, so kansli cannot tell which plan it prints: give as_of (a day, month or year, or {estimate: …, basis: why})`);

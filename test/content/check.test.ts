@@ -236,7 +236,7 @@ describe('the process as of each document\'s date', () => {
     ]);
   });
 
-  it('asks for as_of when a document has no date, and refuses both', () => {
+  it('asks for as_of when a document has no date, and warns about a stale as_of beside a date', () => {
     const dir = contentCopy();
     edit(dir, 'documents.yaml', '    # Sent out with the adoption papers (samordningvastmanland.se: "den 10-11 januari").\n    as_of: "2023-01-10"\n', '');
     edit(dir, 'documents.yaml', '    date: { unknown: Avsiktsförklaringens datum framgår inte av underlaget. }', '    date: "2022-06-15"');
@@ -244,8 +244,12 @@ describe('the process as of each document\'s date', () => {
     const missing = only(problems, /has no date/);
     expect(missing.message).toBe('document "forbundsordning" has no date, so kansli cannot tell which plan it prints: give as_of (a day, month or year, or {estimate: …, basis: why})');
     expect(missing.position.line).toBe(lineOf(join(dir, 'documents.yaml'), 'Förbundsordningens datum'));
-    const both = only(problems, /as_of is only for/);
-    expect(both.position).toEqual({ line: lineOf(join(dir, 'documents.yaml'), '"2022-06-15"') + 1, column: 5 });
+    expect(problems.some((p) => /as_of is only for/.test(p.message))).toBe(false);
+    edit(dir, 'documents.yaml', '    per: once\n    date: { unknown: Förbundsordningens', '    per: once\n    as_of: "2023-01-10"\n    date: { unknown: Förbundsordningens');
+    const stale = check({ contentDir: dir }).warnings.filter((w) => /as_of is only for/.test(w.message));
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.message).toBe('document "avsiktsforklaring" has a date (2022-06-15), which it is seen as of; as_of is only for a document whose date is unknown, so remove it');
+    expect(stale[0]!.position).toEqual({ line: lineOf(join(dir, 'documents.yaml'), '"2022-06-15"') + 1, column: 5 });
   });
 
   it('keeps plans in the order they were made and entries dated or "därefter", not both', () => {
