@@ -252,6 +252,14 @@ describe('the process as of each document\'s date', () => {
     expect(stale[0]!.position).toEqual({ line: lineOf(join(dir, 'documents.yaml'), '"2022-06-15"') + 1, column: 5 });
   });
 
+  it('keeps events in date order, each period ending after it starts', () => {
+    const dir = contentCopy();
+    edit(dir, 'timeline.yaml', '    date: "2022-06"\n    until: "2022-08"', '    date: "2019-06"\n    until: "2019-05"');
+    const problems = problemsOf(dir);
+    expect(only(problems, /comes before the previous event/).message).toBe('event "avsiktsforklaring-undertecknad" (2019-06) comes before the previous event "agarmote-2020" (2020-12); list events in date order');
+    expect(only(problems, /ends \(2019-05\) before it starts/).position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), 'until: "2019-05"'), column: 12 });
+  });
+
   it('keeps plans in the order they were made and entries dated or "därefter", not both', () => {
     const dir = contentCopy();
     edit(dir, 'timeline.yaml', 'made: "2023-01-10"', 'made: "2021-01-10"');
