@@ -12,11 +12,12 @@
  * the paths they compute from import.meta.url hold for all three.
  */
 import { build, type Plugin } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from './build/build.js';
+import { CODE_DIGEST_FILE, sourceTreeDigest } from './build/code.js';
 import { loadBundledEngine, saveCodeCache, type BundledEngine } from './build/load-engine.js';
 import { plan } from './build/plan.js';
 import { TEMPLATE_DIR } from './render/template-files.js';
@@ -86,6 +87,12 @@ mkdirSync(join(OUT, 'data'));
 copyFileSync(join(pdfkitData, 'sRGB_IEC61966_2_1.icc'), join(OUT, 'data', 'sRGB_IEC61966_2_1.icc'));
 
 await train(loadBundledEngine(ENGINE));
+
+// The digest of the sources this compile was made from, for build fingerprints (build/code.ts),
+// beside the bundled and the unbundled modules alike.
+const code = sourceTreeDigest(dist('../'));
+if (code === null) throw new Error('bundle: no src/ folder to take the code digest of');
+for (const folder of [OUT, dist('./build/')]) writeFileSync(join(folder, CODE_DIGEST_FILE), `${code}\n`);
 
 /**
  * Builds the embedded content in memory with the bundled engine, then stores V8's code for

@@ -5,20 +5,22 @@
  * Heavy modules (validation, rendering, writers) are imported only by the commands that use
  * them, so an up-to-date `kansli build` answers in a fraction of a second.
  */
-import { watch as watchFiles } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult, ProgressEvent } from './build/build.js';
-import { ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
+import { rescueWarning, type Rescued } from './sign/rescue.js';
 import { UserError } from './errors.js';
+import { fileSystemError } from './fs-errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
 import { VERSION } from './build/version.js';
+import { resolveProject, type Project } from './project/project.js';
+import { FORMATS, type Format } from './build/plan.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 
-const FORMATS = ['pdf', 'docx'] as const;
-type Format = (typeof FORMATS)[number];
 
 const stderr = (line: string): void => void process.stderr.write(line + '\n');
 const stdout = (line: string): void => void process.stdout.write(line + '\n');
@@ -36,6 +38,8 @@ function problemsOf(e: unknown): Problem[] | null {
 
 /** Turns any failure into what the user should read; unknown failures are bugs, said as such. */
 function report(e: unknown, writes = true): void {
+  // A file-system failure that escaped a more specific message is still the user's to fix.
+  e = fileSystemError(e, 'a file or folder could not be used');
   const problems = problemsOf(e);
   if (problems) {
     // Errors only: the unknown facts (warnings) would bury them; kansli check lists those once errors are fixed.
@@ -52,32 +56,98 @@ function report(e: unknown, writes = true): void {
   }
 }
 
-/** Reports and exits 1; `writes` says whether the command would have written files. */
-function fail(e: unknown, writes = true): never {
-  report(e, writes);
-  process.exit(1);
-}
-
 /** A combination of options that commander cannot rule out by itself. */
 class UsageError extends UserError {}
 
+/** Exit status: 2 for a usage error (the command line itself is wrong), 1 for any other problem. */
+const EXIT_USAGE = 2;
+
+/** Reports and exits 1 (2 for usage errors); `writes` says whether the command would have written files. */
+function fail(e: unknown, writes = true): never {
+  report(e, writes);
+  process.exit(e instanceof UsageError ? EXIT_USAGE : 1);
+}
+
+/**
+ * Ctrl-C or a SIGTERM while files are written: remove the unfinished staging folder (the output
+ * folder is untouched until the commit, which runs without yielding to signals), say so, and
+ * exit 130 or 143 as shells do. The lock is released on exit by proper-lockfile.
+ */
+async function cleanUpOnSignals(): Promise<void> {
+  const { abortUnfinishedOutputs } = await import('./build/output.js');
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      abortUnfinishedOutputs();
+      stderr(`kansli: stopped by ${signal}; the output folder was left as it was`);
+      process.exit(status);
+    });
+  }
+}
+
+/** What a build says about the output folder beyond its files (repairs, kept files, a damaged manifest). */
+function printNotices(notices: readonly string[]): void {
+  for (const n of notices) stderr(`kansli: note: ${n}`);
+}
+
+const PROJECT_OPTION = ['--project <dir>', 'project folder (or its kansli.yaml); default: the nearest kansli.yaml upward from here, else this folder'] as const;
+
+/**
+ * The project's folders, with --content, --templates and --out (relative to the working
+ * directory) taking precedence over kansli.yaml's (relative to the project file).
+ */
+interface Paths {
+  readonly project: Project;
+  readonly contentDir: string;
+  readonly templatesDir: string;
+  readonly outDir: string;
+}
+
+function paths(opts: { project?: string; content?: string; out?: string }, writes = true): Paths {
+  let project: Project;
+  try {
+    project = resolveProject(opts.project !== undefined ? { project: opts.project } : {});
+  } catch (e) {
+    fail(e, writes);
+  }
+  return {
+    project,
+    contentDir: opts.content !== undefined ? resolve(opts.content) : project.contentDir,
+    templatesDir: project.templatesDir,
+    outDir: opts.out !== undefined ? resolve(opts.out) : project.outDir,
+  };
+}
+
+/**
+ * The signed folder: --signed; else kansli.yaml's `signed:` when the files in play are the
+ * project's own (its output folder, or a PDF inside its output or signed folder); else each
+ * command's own default, `signerat/` beside the output folder in question.
+ */
+function signedOption(opts: { signed?: string; out?: string }, where: Paths, input?: string): { signedDir?: string } {
+  if (opts.signed !== undefined) return { signedDir: resolve(opts.signed) };
+  const { project } = where;
+  if (project.file === null) return {};
+  const inside = (dir: string, path: string): boolean => !relative(dir, path).startsWith('..') && !isAbsolute(relative(dir, path));
+  const ours = input === undefined ? opts.out === undefined : inside(project.outDir, input) || inside(project.signedDir, input);
+  return ours ? { signedDir: project.signedDir } : {};
+}
+
 interface CompareCliOptions {
-  content: string;
+  project?: string;
+  content?: string;
   from?: string;
   to?: string;
   fromContent?: string;
   toContent?: string;
-  out: string;
+  out?: string;
   format?: Format;
 }
 
 /** --from REV or --from-content DIR; --to REV, --to-content DIR, or the content folder as it is. */
-function compareSources(opts: CompareCliOptions) {
+function compareSources(opts: CompareCliOptions, content: string) {
   if ((opts.from === undefined) === (opts.fromContent === undefined)) {
     throw new UsageError('compare needs exactly one of --from REV (a git revision of the content folder) and --from-content DIR');
   }
   if (opts.to !== undefined && opts.toContent !== undefined) throw new UsageError('give --to REV or --to-content DIR, not both');
-  const content = resolve(opts.content);
   const from = opts.from !== undefined ? { kind: 'git' as const, dir: content, rev: opts.from } : { kind: 'folder' as const, dir: resolve(opts.fromContent!) };
   const to =
     opts.to !== undefined ? { kind: 'git' as const, dir: content, rev: opts.to } : { kind: 'folder' as const, dir: opts.toContent !== undefined ? resolve(opts.toContent) : content };
@@ -94,13 +164,15 @@ const program = new Command()
 program
   .command('check')
   .description('validate content (schemas and rules) without building anything')
-  .option('--content <dir>', 'content folder', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
   .addOption(new Option('--format <format>', 'how to print problems: text, or github for GitHub Actions annotations').choices(['text', 'github']).default('text'))
-  .action(async (opts: { content: string; format: 'text' | 'github' }) => {
+  .action(async (opts: { project?: string; content?: string; format: 'text' | 'github' }) => {
     const { check } = await import('./build/build.js');
     const github = opts.format === 'github';
+    const { contentDir, templatesDir } = paths(opts, false);
     try {
-      const { warnings } = check({ contentDir: resolve(opts.content) });
+      const { warnings } = check({ contentDir, templatesDir });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
@@ -117,20 +189,24 @@ program
   });
 
 interface BuildFlags {
-  content: string;
-  out: string;
+  project?: string;
+  content?: string;
+  out?: string;
   only?: string;
   party?: string;
   format?: Format;
   force?: boolean;
   json?: boolean;
   workers?: string;
+  signed?: string;
 }
 
-function buildOptions(opts: BuildFlags) {
+function buildOptions(opts: BuildFlags, where: Paths) {
   return {
-    contentDir: resolve(opts.content),
-    outDir: resolve(opts.out),
+    contentDir: where.contentDir,
+    templatesDir: where.templatesDir,
+    outDir: where.outDir,
+    ...signedOption(opts, where),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
     ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
@@ -172,7 +248,7 @@ function summaryLines(result: BuildResult): string[] {
   return [...kinds].map(([doc, k]) => `  ${doc}: ${k.written} written, ${k.skipped} skipped${k.written > 0 ? `, ${Math.round(k.ms)} ms rendering` : ''}`);
 }
 
-function jsonReport(result: BuildResult | null, error: unknown, started: number): string {
+function jsonReport(result: BuildResult | null, error: unknown, started: number, rescued: readonly Rescued[]): string {
   const problems = error === null ? [] : (problemsOf(error) ?? [{ severity: 'error', file: '', position: { line: 1, column: 1 }, message: error instanceof Error ? error.message : String(error) }]);
   return JSON.stringify(
     {
@@ -184,27 +260,35 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number)
       skipped: result?.skipped.map((f) => f.path) ?? [],
       durations: result?.durations ?? {},
       errors: problems.filter((p) => p.severity === 'error'),
-      warnings: [...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      warnings: [...rescued.map(rescueWarning), ...(result?.warnings ?? []), ...problems.filter((p) => p.severity === 'warning')],
+      // Signed PDFs the build found in the output folder and moved to the signed folder (also when it then failed).
+      rescued,
     },
     null,
     2,
   );
 }
 
-async function runBuild(opts: BuildFlags): Promise<BuildResult> {
+/** Runs a build; `onRescued` hears of each signed PDF moved out of the output folder as it happens. */
+async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) => void): Promise<BuildResult> {
   const { build } = await import('./build/build.js');
   const bar = await progress(!opts.json);
   try {
-    return await build({ ...buildOptions(opts), ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) });
+    const result = await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
+    printNotices(result.notices);
+    return result;
   } finally {
     bar.stop();
   }
 }
 
-function printBuild(result: BuildResult, opts: BuildFlags, started: number): void {
+/** A moved signed PDF, said on stderr at once: the user hears of it even if the build then fails. */
+const sayRescued = (r: Rescued): void => stderr(formatProblem(rescueWarning(r)));
+
+function printBuild(result: BuildResult, where: Paths, started: number): void {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (result.upToDate) {
-    stdout(`kansli build: ${opts.out} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
+    stdout(`kansli build: ${displayPath(where.outDir)} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
     return;
   }
   const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
@@ -215,26 +299,31 @@ function printBuild(result: BuildResult, opts: BuildFlags, started: number): voi
 const buildCommand = program
   .command('build')
   .description('build every document (or a selection) into the output folder; unchanged files are skipped')
-  .option('--content <dir>', 'content folder', 'content')
-  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'output')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
+  .option('--out <dir>', "output folder, replaced as a whole or not at all (default: the project's)")
   .option('--only <document>', 'build only this document id')
   .option('--party <id>', 'build only the documents for this member')
   .addOption(new Option('--format <format>', 'build only this format').choices(FORMATS))
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
+  .option('--signed <dir>', 'folder of signed documents, which builds never write in (default: signerat beside the output folder)')
   .option('--json', 'print a machine-readable report on stdout')
   .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
     return v;
   }));
 buildCommand.action(async (opts: BuildFlags) => {
+  await cleanUpOnSignals();
   const started = performance.now();
+  const where = paths(opts);
+  const rescued: Rescued[] = [];
   try {
-    const result = await runBuild(opts);
-    if (opts.json) stdout(jsonReport(result, null, started));
-    else printBuild(result, opts, started);
+    const result = await runBuild(opts, where, opts.json ? (r) => void rescued.push(r) : sayRescued);
+    if (opts.json) stdout(jsonReport(result, null, started, rescued));
+    else printBuild(result, where, started);
   } catch (e) {
     if (opts.json) {
-      stdout(jsonReport(null, e, started));
+      stdout(jsonReport(null, e, started, rescued));
       process.exit(1);
     }
     fail(e);
@@ -244,10 +333,14 @@ buildCommand.action(async (opts: BuildFlags) => {
 program
   .command('watch')
   .description('build, then rebuild the affected documents whenever content or templates change')
-  .option('--content <dir>', 'content folder', 'content')
-  .option('--out <dir>', 'output folder', 'output')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
+  .option('--out <dir>', "output folder (default: the project's)")
   .action(async (opts: BuildFlags) => {
+    await cleanUpOnSignals();
     const { TEMPLATE_DIR } = await import('./render/template-files.js');
+    const where = paths(opts);
+    const { watchFolder } = await import('./watch.js');
     let running = false;
     let again = false;
     const rebuild = async (): Promise<void> => {
@@ -258,7 +351,7 @@ program
       running = true;
       const started = performance.now();
       try {
-        printBuild(await runBuild(opts), opts, started);
+        printBuild(await runBuild(opts, where, sayRescued), where, started);
       } catch (e) {
         report(e); // keep watching: the author is about to fix it
       }
@@ -269,38 +362,67 @@ program
       }
     };
     let timer: NodeJS.Timeout | undefined;
-    const changed = (_event: string, file: string | null): void => {
-      if (file && !/\.(ya?ml|hbs)$/.test(file)) return;
+    const changed = (): void => {
       clearTimeout(timer);
-      // Editors write in bursts (temp file, rename, chmod): wait for the burst to end.
-      timer = setTimeout(() => void rebuild(), 150);
+      // Editors save in bursts (temporary file, rename, chmod), git checkout in larger ones: wait for the end.
+      timer = setTimeout(() => void rebuild(), 200);
     };
     await rebuild();
-    for (const dir of [resolve(opts.content), TEMPLATE_DIR]) watchFiles(dir, { recursive: true }, changed);
-    stderr(`kansli watch: watching ${relative(process.cwd(), resolve(opts.content)) || '.'} and the templates; Ctrl-C to stop`);
+    // The content folder is watched even while it is gone (it may come back); a project need not
+    // have a templates folder of its own.
+    const dirs = [...new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])].filter((d, i) => i === 0 || existsSync(d));
+    for (const dir of dirs) {
+      watchFolder(dir, changed, (state) => stderr(state === 'gone' ? `kansli watch: ${dir} is gone; waiting for it to come back` : `kansli watch: ${dir} is back`));
+    }
+    stderr(`kansli watch: watching ${relative(process.cwd(), where.contentDir) || '.'} and the templates; Ctrl-C to stop`);
+  });
+
+program
+  .command('init')
+  .description('make a new project: kansli.yaml, content/, templates/, .gitignore, a GitHub workflow and editor settings')
+  .argument('[dir]', 'the project folder, new or empty', '.')
+  .addOption(new Option('--example <name>', 'start from a worked example instead of an empty project').choices(['vastmanland']))
+  .action(async (dir: string, opts: { example?: 'vastmanland' }) => {
+    const { initProject } = await import('./project/init.js');
+    try {
+      const result = initProject({ dir, ...(opts.example !== undefined ? { example: opts.example } : {}) });
+      const where = relative(process.cwd(), result.root) || '.';
+      stdout(`kansli init: made ${where}${opts.example ? ` from the example ${opts.example}` : ''}:`);
+      for (const file of result.files) stdout(`  ${file}`);
+      const cd = where === '.' ? '' : `cd ${where} && `;
+      stdout(opts.example ? `Next: ${cd}npx kansli build` : `Next: ${cd}npx kansli check, and fill in what it lists, file by file`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program
   .command('compare')
   .description('compare two versions of the charter: a comparison document and one amendment proposal per member')
-  .option('--content <dir>', 'content folder: its git history gives --from/--to, and it is the proposed version when --to is not given', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's): its git history gives --from/--to, and it is the proposed version when --to is not given")
   .option('--from <rev>', 'current version: the content folder at this git revision')
   .option('--to <rev>', 'proposed version: the content folder at this git revision')
   .option('--from-content <dir>', 'current version: this content folder')
   .option('--to-content <dir>', 'proposed version: this content folder')
-  .option('--out <dir>', 'output folder (replaced as a whole, or not at all)', 'jamforelse')
+  .option('--out <dir>', 'output folder, replaced as a whole or not at all (default: jamforelse/ in the project folder)')
   .addOption(new Option('--format <format>', 'write only this format').choices(FORMATS))
   .action(async (opts: CompareCliOptions) => {
+    await cleanUpOnSignals();
     const { compareVersions } = await import('./compare/run.js');
+    const where = paths(opts);
+    const outDir = opts.out !== undefined ? resolve(opts.out) : resolve(where.project.root, 'jamforelse');
     try {
       const result = await compareVersions({
-        ...compareSources(opts),
-        outDir: resolve(opts.out),
+        ...compareSources(opts, where.contentDir),
+        templatesDir: where.templatesDir,
+        outDir,
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });
+      for (const r of result.rescued) stderr(formatProblem(rescueWarning(r)));
       const { from, to, summary: sentence } = result.comparison;
       stdout(`kansli compare: version ${from.hash} → ${to.hash}: ${sentence ?? 'no changes'}`);
-      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${opts.out}`);
+      stdout(`kansli compare: wrote ${result.written.length} files and manifest.json to ${displayPath(outDir)}`);
     } catch (e) {
       fail(e);
     }
@@ -309,13 +431,15 @@ program
 program
   .command('status')
   .description('list, per document, who has signed and who has not')
-  .option('--content <dir>', 'content folder', 'content')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
   .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
-  .action(async (opts: { content: string; requireComplete?: boolean }) => {
+  .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
     const { check } = await import('./build/build.js');
     const { formatStatus, signatureStatus } = await import('./build/status.js');
+    const { contentDir, templatesDir } = paths(opts, false);
     try {
-      const { content } = check({ contentDir: resolve(opts.content) });
+      const { content } = check({ contentDir, templatesDir });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));
@@ -331,26 +455,35 @@ program
 
 program
   .command('sign')
-  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid); the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
+  .description("sign a built PDF (PAdES, incremental: earlier signatures stay valid) into the signed folder; the certificate's passphrase is read from KANSLI_CERT_PASSPHRASE")
   .argument('<input>', 'a PDF made by kansli build')
+  .option(...PROJECT_OPTION)
   .requiredOption('--cert <file>', 'PKCS#12 certificate file (.p12 or .pfx)')
-  .option('--out <file>', 'write the signed PDF here instead of signing the input in place')
+  .option('--out <file>', 'write the signed PDF here (never inside an output folder)')
+  .option('--signed <dir>', 'folder of signed documents (default: signerat beside the output folder)')
   .option('--reason <text>', 'reason for signing, e.g. "Godkänd"')
   .option('--location <text>', 'where the signature was made, e.g. "Västerås"')
   .option('--name <text>', "signer's name (default: the certificate's common name)")
-  .action(async (input: string, opts: { cert: string; out?: string; reason?: string; location?: string; name?: string }) => {
-    const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
+  .action(async (input: string, opts: { project?: string; cert: string; out?: string; signed?: string; reason?: string; location?: string; name?: string }) => {
+    // A bad kansli.yaml is reported before anything is signed; its `signed:` folder is where
+    // signed copies go unless --signed says otherwise.
+    const where = paths(opts);
     try {
+      // Garbage is refused before the signing code (pdf-lib, @signpdf) is even loaded.
+      (await import('./sign/sound.js')).readSignable(resolve(input));
+      const { PASSPHRASE_VARIABLE, signPdf } = await import('./sign/sign.js');
       const result = await signPdf({
         input: resolve(input),
         cert: resolve(opts.cert),
         passphrase: process.env[PASSPHRASE_VARIABLE],
         ...(opts.out !== undefined ? { output: resolve(opts.out) } : {}),
+        ...signedOption({ ...(opts.signed !== undefined ? { signed: opts.signed } : {}) }, where, resolve(input)),
         ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
         ...(opts.location !== undefined ? { location: opts.location } : {}),
         ...(opts.name !== undefined ? { name: opts.name } : {}),
       });
-      stdout(`kansli sign: ${result.output} signed by ${result.signer} (signature ${result.signatures})`);
+      const added = result.addedToExisting ? '; added to the signed copy already there' : '';
+      stdout(`kansli sign: ${displayPath(result.output)} signed by ${result.signer} (signature ${result.signatures}${added})`);
     } catch (e) {
       fail(e);
     }
@@ -360,6 +493,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Usage errors: commander has printed its message and the help already.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
   fail(e);
 }

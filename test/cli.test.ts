@@ -52,9 +52,10 @@ describe('kansli build', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('rejects bad arguments with exit 1', () => {
-    expect(kansli(['build', '--format', 'odt']).status).toBe(1);
-    expect(kansli(['build', '--nonsense']).status).toBe(1);
+  it('rejects bad arguments with exit 2 (usage), and an unknown document with exit 1', () => {
+    expect(kansli(['build', '--format', 'odt']).status).toBe(2);
+    expect(kansli(['build', '--nonsense']).status).toBe(2);
+    expect(kansli(['compare', '--from', 'HEAD', '--from-content', 'x']).status).toBe(2);
     const r = kansli(['build', '--only', 'stadga', '--out', join(tempDir(), 'o')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^kansli: --only stadga: no such document \(known: /m);

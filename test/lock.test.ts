@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LockError, withLock } from '../src/lock.js';
+import { besideName, LockError, lockPath, withLock } from '../src/lock.js';
 
 describe('withLock', () => {
   const held = (path: string, ms: number): Promise<string> => withLock(path, 'the first run', () => new Promise<string>((r) => setTimeout(() => r('first'), ms)));
@@ -28,5 +28,16 @@ describe('withLock', () => {
       }, { waitMs: 5_000 });
     await Promise.all([run(), run(), run()]);
     expect(most).toBe(1);
+  });
+});
+
+describe('names beside a folder', () => {
+  it('stay within 255 bytes for the longest legal names, and differ for names that differ only at the end', () => {
+    const a = 'ö'.repeat(100) + 'a'.repeat(55); // 255 bytes
+    const b = 'ö'.repeat(100) + 'a'.repeat(54) + 'b';
+    for (const name of [a, b]) expect(Buffer.byteLength(besideName(name, 'kansli-lock'))).toBeLessThanOrEqual(255);
+    expect(besideName(a, 'kansli-new')).not.toBe(besideName(b, 'kansli-new'));
+    expect(besideName('output', 'kansli-new')).toBe('.output.kansli-new');
+    expect(lockPath('/tmp/x/output')).toBe('/tmp/x/.output.kansli-lock');
   });
 });

@@ -18,6 +18,7 @@ import { renderUnit } from '../build/render.js';
 import { inlineText, type Block, type Document } from '../model.js';
 import { loadTemplates } from '../render/templates.js';
 import { sharedView } from '../render/view.js';
+import { signRefusals } from './sign.js';
 import { syntheticContent } from './synthetic.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
@@ -188,6 +189,7 @@ function main(): void {
     console.log(`  ${String(n + 3).padStart(7)} ${fmt(r.files)} ${fmt(r.wallMs)} ${fmt(r.wallMs / (n + 3), 1)}`);
   }
 
+  signRefusals(work, CLI, RUNS);
   comparisons(real[2]![1], real[1]![1]);
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,24 +3,24 @@
  * load → validate → render → write, in that order, with nothing written until all succeeded.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { loadContent } from '../content/load.js';
 import type { Problem } from '../content/problems.js';
 import type { Content } from '../content/types.js';
-import { TEMPLATE_DIR, templateDigest, templateNames } from '../render/template-files.js';
-import { charterHash, documentView, sharedView } from '../render/view.js';
-import { fontDigest } from '../write/font-files.js';
-import { fingerprint } from './deps.js';
+import { TEMPLATE_DIR, templateNames } from '../render/template-files.js';
+import { charterHash, sharedView, type SharedView } from '../render/view.js';
 import { GENERATOR, sourcesDigest, upToDate as freshManifest } from './fresh.js';
-import { readManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
-import { assertReplaceable, beginOutput, MANIFEST, type OutputTransaction } from './output.js';
+import { inspectManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
+import { assertReplaceable, beginOutput, foreignEntries, leftovers, MANIFEST, outputPlace, withOutputLock, type OutputPlace, type OutputTransaction } from './output.js';
 import { loadEngine } from './load-engine.js';
-import { isPartial, plan, type Format, type PlanOptions, type Unit } from './plan.js';
+import { isPartial, plan, type PlanOptions, type Unit } from './plan.js';
 import { defaultWorkers, startPool, type Pool } from './pool.js';
-import { documentMeta } from './meta.js';
 import type { Produced } from './render.js';
+import { fingerprints, isUpToDate, keptUnits, withDependants, type Fingerprints } from './staleness.js';
 import { UserError } from '../errors.js';
+import { rescueSigned, type Rescued } from '../sign/rescue.js';
+import { signedDirFor } from '../sign/place.js';
 
 export { GENERATOR };
 
@@ -29,14 +29,19 @@ export const DEFAULT_EPOCH = 946_684_800;
 
 export class BuildError extends UserError {}
 
-/** SOURCE_DATE_EPOCH (reproducible-builds.org): whole seconds since 1970, UTC. */
+/** 2099-12-31T23:59:59Z: zip (DOCX) stores years up to 2107; a date past 2099 is a mistake. */
+export const LAST_EPOCH = 4_102_444_799;
+
+/** SOURCE_DATE_EPOCH (reproducible-builds.org): whole seconds since 1970, UTC, 1980 to 2099. */
 export function buildTimestamp(env: NodeJS.ProcessEnv = process.env): Date {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === undefined || raw === '') return new Date(DEFAULT_EPOCH * 1000);
-  if (!/^\d+$/.test(raw.trim())) throw new BuildError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, got "${raw}"`);
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  if (!/^\d+$/.test(raw.trim())) throw new BuildError(`SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 (such as 1700000000), got "${shown}"; set it so, or unset it`);
   const seconds = Number(raw.trim());
   // Zip (DOCX) cannot store times before 1980.
-  if (seconds < 315_532_800) throw new BuildError(`SOURCE_DATE_EPOCH ${raw} is before 1980, which DOCX (zip) cannot store`);
+  if (seconds < 315_532_800) throw new BuildError(`SOURCE_DATE_EPOCH ${shown} is before 1980, which DOCX (zip) cannot store; set a later time, or unset it`);
+  if (seconds > LAST_EPOCH) throw new BuildError(`SOURCE_DATE_EPOCH ${shown} is after 2099; set a time between 1980 and 2099, or unset it`);
   return new Date(seconds * 1000);
 }
 
@@ -59,6 +64,10 @@ export function check(options: CheckOptions): CheckResult {
 
 export interface BuildOptions extends CheckOptions, PlanOptions {
   readonly outDir: string;
+  /** Where signed PDFs live; default signedDirFor(outDir). Builds only ever add to it (rescueSigned). */
+  readonly signedDir?: string;
+  /** Called as each signed PDF is moved out of the output folder: told even if the build then fails. */
+  readonly onRescued?: (rescued: Rescued) => void;
   readonly timestamp?: Date;
   /** Rebuild every file, even those whose inputs have not changed. */
   readonly force?: boolean;
@@ -66,6 +75,10 @@ export interface BuildOptions extends CheckOptions, PlanOptions {
   readonly workers?: number;
   /** Called as each document is done, for progress displays. */
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** How long to wait while another run writes the same output folder; default two minutes. */
+  readonly lockWaitMs?: number;
+  /** Called when this build starts to wait for another one, with a sentence saying so. */
+  readonly onWait?: (message: string) => void;
 }
 
 export interface ProgressEvent {
@@ -86,6 +99,13 @@ export interface BuildResult {
   readonly warnings: readonly Problem[];
   /** True when the fast path found nothing changed: nothing was parsed, checked or written. */
   readonly upToDate: boolean;
+  /** Signed PDFs found in the output folder and moved to the signed folder before the build. */
+  readonly rescued: readonly Rescued[];
+  /**
+   * What the user should know about the output folder: an interrupted build repaired, a damaged
+   * manifest ignored, files kansli did not write carried over, kept files now out of date.
+   */
+  readonly notices: readonly string[];
 }
 
 /** The hash of a set of paths: the key under which the manifest stores it once. */
@@ -93,23 +113,57 @@ function readsKey(reads: readonly string[]): string {
   return createHash('sha256').update(reads.join('\n')).digest('hex').slice(0, 16);
 }
 
+/** A build must not replace the folders it reads: `--content out/content --out out`. */
+function assertOutside(place: OutputPlace, folders: Readonly<Record<string, string>>): void {
+  const real = (p: string): string => (existsSync(p) ? realpathSync(p) : resolve(p));
+  const out = real(place.target);
+  for (const [what, folder] of Object.entries(folders)) {
+    const path = relative(out, real(folder));
+    if (path === '' || (!path.startsWith('..') && !path.startsWith(sep) && !/^[a-zA-Z]:/.test(path))) {
+      throw new BuildError(`the ${what} folder ${folder} is inside the output folder ${place.requested}, which a build replaces: choose an --out outside it`);
+    }
+  }
+}
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
+  // First of all: signed PDFs in the output folder go to the signed folder, before anything can replace them.
+  const signedDir = options.signedDir ?? signedDirFor(options.outDir);
+  const rescued = [...rescueSigned(options.outDir, signedDir, options.onRescued)];
   const timestamp = options.timestamp ?? buildTimestamp();
+  const place = outputPlace(options.outDir);
   // Fail before any work if the output folder is one we must not replace.
+  assertOutside(place, { content: options.contentDir, templates: templatesDir });
   assertReplaceable(options.outDir);
-  const full = !isPartial(options);
-  const sources = full ? sourcesDigest(options.contentDir, templatesDir, timestamp) : null;
-  if (full && !options.force) {
-    const fresh = freshManifest(options.outDir, sources!);
-    if (fresh) return { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true };
-  }
-  let pool: Pool | null = null;
-  try {
-    return await buildWith(options, templatesDir, timestamp, sources, (count) => (pool ??= startPool(templatesDir, count)));
-  } finally {
-    await (pool as Pool | null)?.close();
-  }
+  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp);
+  const quick = (): BuildResult | null => {
+    // A folder an interrupted run left behind is repaired first, under the lock.
+    if (sources === null || options.force || leftovers(place).length > 0) return null;
+    const fresh = freshManifest(place.target, sources);
+    return fresh ? { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true, notices: [], rescued } : null;
+  };
+  const answer = quick();
+  if (answer) return answer;
+  const lockOptions = { ...(options.lockWaitMs !== undefined ? { waitMs: options.lockWaitMs } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) };
+  return withOutputLock(
+    options.outDir,
+    'another kansli build',
+    async (locked, repaired) => {
+      // The folder may have changed while this build waited for the lock, a PDF signed in it too.
+      rescued.push(...rescueSigned(options.outDir, signedDir, options.onRescued));
+      assertReplaceable(options.outDir);
+      const done = repaired.length === 0 ? quick() : null;
+      if (done) return done;
+      let pool: Pool | null = null;
+      try {
+        const result = await buildLocked({ options, place: locked, templatesDir, timestamp, sources, startWorkers: (count) => (pool ??= startPool(templatesDir, count)) });
+        return { ...result, notices: [...repaired, ...result.notices], rescued };
+      } finally {
+        await (pool as Pool | null)?.close();
+      }
+    },
+    lockOptions,
+  );
 }
 
 /**
@@ -124,108 +178,169 @@ export function threadPlan(documents: number): number {
   return documents < WORKER_THRESHOLD ? 0 : defaultWorkers(documents);
 }
 
-async function buildWith(options: BuildOptions, templatesDir: string, timestamp: Date, sources: string | null, startWorkers: (count: number) => Pool): Promise<BuildResult> {
+interface BuildContext {
+  readonly options: BuildOptions;
+  readonly place: OutputPlace;
+  readonly templatesDir: string;
+  readonly timestamp: Date;
+  readonly sources: string | null;
+  readonly startWorkers: (count: number) => Pool;
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The files of a set of units, by path. */
+const pathsOf = (units: readonly Unit[]): string[] => units.flatMap((u) => u.formats.map((f) => `${u.stem}.${f}`));
+
+/** The previous manifest, or null with a notice when it is damaged. */
+function previousManifest(place: OutputPlace, notices: string[]): { manifest: Manifest | null; damaged: boolean } {
+  const previous = inspectManifest(place.target);
+  if (previous.kind === 'damaged') {
+    notices.push(`${join(place.requested, MANIFEST)} is damaged (${previous.reason}): treated as absent, so every document is rebuilt`);
+  }
+  return { manifest: previous.kind === 'ours' ? previous.manifest : null, damaged: previous.kind === 'damaged' };
+}
+
+/** Runs under the output folder's lock: decide, render, merge the manifest, commit. */
+async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescued'>> {
+  const { options, place, timestamp } = ctx;
   const { content, warnings } = check(options);
-  const units = plan(content, options);
+  const notices: string[] = [];
+  const { manifest: previous, damaged } = previousManifest(place, notices);
+  // With a damaged manifest nothing in the folder can be vouched for: rebuild it all, whatever was selected.
+  const partial = isPartial(options) && !damaged;
+  const units = plan(content, partial ? options : {});
   const shared = sharedView(content);
-  const base = `${GENERATOR}\n${templateDigest(templatesDir)}\n${fontDigest()}`;
-  const unitBase = (unit: Unit): string => `${base}\n${unit.stem}\n${JSON.stringify(documentMeta(content, unit, timestamp))}`;
-  const fileInputs = (unitInputs: string, format: Format): string => createHash('sha256').update(`${unitInputs}\n${format}`).digest('hex');
+  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp);
 
-  // Which units are up to date: their recorded reads give the same values in the new content.
-  const previous = readManifest(options.outDir);
-  const previousFiles = new Map((previous?.files ?? []).map((f) => [f.path, f]));
-  const upToDate = (unit: Unit): boolean => {
-    if (options.force || !previous) return false;
-    const record = previous.units[unit.stem];
-    const reads = record ? previous.reads[record.reads] : undefined;
-    if (!record || !reads) return false;
-    if (fingerprint(unitBase(unit), documentView(shared, unit.document, unit.member), reads) !== record.inputs) return false;
-    return unit.formats.every((format) => {
-      const f = previousFiles.get(`${unit.stem}.${format}`);
-      return f !== undefined && f.inputs === fileInputs(record.inputs, format) && existsSync(join(options.outDir, f.path)) && statSync(join(options.outDir, f.path)).size === f.bytes;
-    });
-  };
-  const stale = units.filter((u) => !upToDate(u));
-  const staleSet = new Set(stale);
-  const fresh = units.filter((u) => !staleSet.has(u));
+  // What to render: the stale units, and in a partial build the kept ones that must follow.
+  const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
+  const fresh = units.filter(upToDate);
+  const freshSet = new Set(fresh);
+  const kept = partial && previous ? keptUnits(content, previous, new Map(units.map((u) => [u.stem, u.formats])), fp, place.target) : { dependants: [], outdated: [] };
+  const stale = withDependants(units.filter((u) => !freshSet.has(u)), kept.dependants);
+  if (kept.dependants.length > 0) {
+    notices.push(`the charter version changed, so ${count(kept.dependants.length, 'document')} kept from the previous build that name it were rebuilt too (${kept.dependants.map((u) => u.stem).join(', ')})`);
+  }
+  if (kept.outdated.length > 0) {
+    notices.push(`${count(kept.outdated.length, 'file')} kept from the previous build are out of date with the content (${kept.outdated.slice(0, 3).join(', ')}${kept.outdated.length > 3 ? ', …' : ''}); build without --only, --party and --format to update them`);
+  }
 
-  const written: ManifestEntry[] = [];
-  const unitRecords: Record<string, UnitRecord> = {};
-  const readSets: Record<string, readonly string[]> = {};
-  const durations: Record<string, number> = {};
-  // Files are written to the staging folder as they arrive and then dropped from memory.
+  // What of the folder kansli did not write: carried over, never deleted.
+  const planned = new Set([...pathsOf(stale), ...pathsOf(fresh), MANIFEST]);
+  const ours = new Set(previous ? previous.files.map((f) => f.path) : damaged ? planned : []);
+  const foreign = foreignEntries(place, ours, planned);
+  if (foreign.length > 0) notices.push(`kept ${count(foreign.length, 'file')} that kansli did not write in ${place.requested} (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`);
+
   let tx: OutputTransaction | null = null;
-  const output = (): OutputTransaction => (tx ??= beginOutput(options.outDir));
-  const byStem = new Map(stale.map((u) => [u.stem, u]));
-  const accept = (p: Produced): void => {
-    const unit = byStem.get(p.stem)!;
-    const key = readsKey(p.reads);
-    readSets[key] = p.reads;
-    const inputs = fingerprint(unitBase(unit), documentView(shared, unit.document, unit.member), p.reads);
-    unitRecords[unit.stem] = { inputs, reads: key };
-    durations[unit.stem] = p.milliseconds;
-    for (const { format, bytes } of p.files) {
-      const path = `${unit.stem}.${format}`;
-      output().write({ path, bytes });
-      written.push({ document: unit.document.id, party: unit.member?.id ?? null, format, path, sha256: sha256(bytes), bytes: bytes.length, inputs: fileInputs(inputs, format) });
-    }
-  };
-  const onDone = (p: Produced, done: number, total: number): void => {
-    accept(p);
-    options.onProgress?.({ stem: p.stem, done, total, milliseconds: p.milliseconds });
-  };
+  const output = (): OutputTransaction => (tx ??= beginOutput(place));
   try {
-    // Either the main thread renders everything, or workers do while it writes the files.
-    const workers = options.workers ?? threadPlan(stale.length);
-    let done = 0;
-    const finish = (p: Produced): void => onDone(p, ++done, stale.length);
-    const inMainThread = async (): Promise<void> => {
-      const { loadTemplates, loadFonts, produce } = await loadEngine();
-      const shop = { content, shared, templates: loadTemplates(templatesDir), fonts: loadFonts(), timestamp };
-      for (const unit of stale) finish(await produce(shop, unit));
-    };
-    await (workers === 0 ? inMainThread() : startWorkers(workers).run(content, timestamp, stale, finish));
-    const skipped: ManifestEntry[] = [];
-    for (const unit of fresh) {
-      const record = previous!.units[unit.stem]!;
-      unitRecords[unit.stem] = record;
-      readSets[record.reads] = previous!.reads[record.reads]!;
-      for (const format of unit.formats) skipped.push(previousFiles.get(`${unit.stem}.${format}`)!);
-    }
-
-    // A partial build (--only, --party, --format) keeps the other files of the previous build.
-    const ours = new Set(units.flatMap((u) => u.formats.map((f) => `${u.stem}.${f}`)));
-    const others = isPartial(options) ? (previous?.files ?? []).filter((f) => !ours.has(f.path) && existsSync(join(options.outDir, f.path))) : [];
-    for (const f of others) {
-      const stem = f.path.replace(/\.[a-z]+$/, '');
-      const record = previous!.units[stem];
-      if (record) {
-        unitRecords[stem] = record;
-        if (previous!.reads[record.reads]) readSets[record.reads] = previous!.reads[record.reads]!;
-      }
-    }
-    const manifest: Manifest = {
-      generator: GENERATOR,
-      sources,
-      timestamp: timestamp.toISOString(),
-      charter: { version: charterHash(content.charter, content).slice(0, 12), label: content.charter.version.label ?? null },
-      files: [...others, ...skipped, ...written],
-      rebuilt: written.map((f) => f.path),
-      units: unitRecords,
-      reads: readSets,
-    };
-    const manifestBytes = serializeManifest(manifest);
-    const unchanged = written.length === 0 && previous !== null && existsSync(join(options.outDir, MANIFEST)) && Buffer.from(manifestBytes).equals(readFileSync(join(options.outDir, MANIFEST)));
-    // Nothing changed: write nothing at all, so no file's time changes and watchers stay quiet.
-    if (!unchanged) {
-      for (const f of [...others, ...skipped]) output().keep(f.path);
-      output().write({ path: MANIFEST, bytes: manifestBytes });
-      output().commit();
-    }
-    return { manifest, written, skipped, durations, warnings, upToDate: false };
+    const rendered = await renderUnits(ctx, content, shared, stale, fp, output);
+    const others = partial && previous ? otherFiles(previous, new Set(pathsOf(stale).concat(pathsOf(fresh))), place.target) : [];
+    const manifest = mergeManifest({ content, timestamp, sources: ctx.sources, previous, fresh, others, rendered });
+    const skipped = manifest.files.filter((f) => !others.includes(f) && !rendered.written.includes(f));
+    commitBuild(place, manifest, rendered.written.length === 0 && previous !== null, [...others, ...skipped].map((f) => f.path).concat(foreign), output);
+    return { manifest, written: rendered.written, skipped, durations: rendered.durations, warnings, upToDate: false, notices };
   } catch (e) {
     (tx as OutputTransaction | null)?.abort();
     throw e;
   }
+}
+
+interface Rendered {
+  readonly written: ManifestEntry[];
+  readonly records: Record<string, UnitRecord>;
+  readonly readSets: Record<string, readonly string[]>;
+  readonly durations: Record<string, number>;
+}
+
+/** Renders `stale` (in the main thread, or on workers for large builds) straight into the staging folder. */
+async function renderUnits(ctx: BuildContext, content: Content, shared: SharedView, stale: readonly Unit[], fp: Fingerprints, output: () => OutputTransaction): Promise<Rendered> {
+  const rendered: Rendered = { written: [], records: {}, readSets: {}, durations: {} };
+  const byStem = new Map(stale.map((u) => [u.stem, u]));
+  let done = 0;
+  // Files are written to the staging folder as they arrive and then dropped from memory.
+  const finish = (p: Produced): void => {
+    const unit = byStem.get(p.stem)!;
+    const key = readsKey(p.reads);
+    const inputs = fp.unit(unit, p.reads);
+    rendered.readSets[key] = p.reads;
+    rendered.records[unit.stem] = { inputs, reads: key };
+    rendered.durations[unit.stem] = p.milliseconds;
+    for (const { format, bytes } of p.files) {
+      const path = `${unit.stem}.${format}`;
+      output().write({ path, bytes });
+      rendered.written.push({ document: unit.document.id, party: unit.member?.id ?? null, format, path, sha256: sha256(bytes), bytes: bytes.length, inputs: fp.file(inputs, format) });
+    }
+    ctx.options.onProgress?.({ stem: p.stem, done: ++done, total: stale.length, milliseconds: p.milliseconds });
+  };
+  const workers = ctx.options.workers ?? threadPlan(stale.length);
+  if (stale.length === 0) return rendered;
+  if (workers > 0) {
+    await ctx.startWorkers(workers).run(content, ctx.timestamp, stale, finish);
+    return rendered;
+  }
+  const { loadTemplates, loadFonts, produce } = await loadEngine();
+  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp };
+  for (const unit of stale) {
+    finish(await produce(shop, unit));
+    // produce() resolves without returning to the event loop: let a SIGINT or SIGTERM be handled between documents.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return rendered;
+}
+
+/** A partial build (--only, --party, --format) keeps the other files of the previous build that are still there. */
+function otherFiles(previous: Manifest, ours: ReadonlySet<string>, outDir: string): ManifestEntry[] {
+  return previous.files.filter((f) => !ours.has(f.path) && existsSync(join(outDir, f.path)));
+}
+
+interface Merge {
+  readonly content: Content;
+  readonly timestamp: Date;
+  readonly sources: string | null;
+  readonly previous: Manifest | null;
+  readonly fresh: readonly Unit[];
+  readonly others: readonly ManifestEntry[];
+  readonly rendered: Rendered;
+}
+
+/** The new manifest: the rendered files, the fresh and kept ones of the previous build, and what each unit read. */
+function mergeManifest(m: Merge): Manifest {
+  const records: Record<string, UnitRecord> = { ...m.rendered.records };
+  const readSets: Record<string, readonly string[]> = { ...m.rendered.readSets };
+  const carry = (stem: string): void => {
+    if (!m.previous || Object.hasOwn(records, stem) || !Object.hasOwn(m.previous.units, stem)) return;
+    const record = m.previous.units[stem]!;
+    records[stem] = record;
+    readSets[record.reads] = m.previous.reads[record.reads]!;
+  };
+  for (const unit of m.fresh) carry(unit.stem);
+  for (const f of m.others) carry(f.path.replace(/\.[a-z]+$/, ''));
+  const files = new Map(m.previous?.files.map((f) => [f.path, f]));
+  const skipped = m.fresh.flatMap((u) => u.formats.map((format) => files.get(`${u.stem}.${format}`)!));
+  return {
+    generator: GENERATOR,
+    sources: m.sources,
+    timestamp: m.timestamp.toISOString(),
+    charter: { version: charterHash(m.content.charter, m.content).slice(0, 12), label: m.content.charter.version.label ?? null },
+    files: [...m.others, ...skipped, ...m.rendered.written],
+    rebuilt: m.rendered.written.map((f) => f.path),
+    units: records,
+    reads: readSets,
+  };
+}
+
+/**
+ * Puts the new output in place, carrying over `keep` (unchanged and foreign files). When
+ * nothing was rendered and the manifest would be the same bytes, nothing is written at all, so
+ * no file's time changes and watchers stay quiet.
+ */
+function commitBuild(place: OutputPlace, manifest: Manifest, nothingRendered: boolean, keep: readonly string[], output: () => OutputTransaction): void {
+  const bytes = serializeManifest(manifest);
+  const current = join(place.target, MANIFEST);
+  if (nothingRendered && existsSync(current) && Buffer.from(bytes).equals(readFileSync(current))) return;
+  for (const path of keep) output().keep(path);
+  output().write({ path: MANIFEST, bytes });
+  output().commit();
 }

@@ -10,12 +10,13 @@ import { CONTENT_FILES } from '../content/files.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
 import { readManifest, type Manifest } from './manifest.js';
+import { codeDigest } from './code.js';
 import { VERSION } from './version.js';
 
 export const GENERATOR = `kansli ${VERSION}`;
 
 export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date): string {
-  const hash = createHash('sha256').update(`${GENERATOR}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
+  const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
   for (const name of CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
     hash.update(`${name}\n`).update(existsSync(path) ? readFileSync(path) : 'missing').update('\n');

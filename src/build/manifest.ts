@@ -2,10 +2,10 @@
  * OUT/manifest.json: every file of the output, with the hash that proves what it holds.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST } from './output.js';
-import type { Format } from './plan.js';
+import { isSafePath, MANIFEST } from './output.js';
+import { FORMATS, type Format } from './plan.js';
 
 export interface ManifestEntry {
   readonly document: string;
@@ -59,16 +59,76 @@ export function serializeManifest(manifest: Manifest): Uint8Array {
   return Buffer.from(JSON.stringify({ ...manifest, files, ...(rebuilt ? { rebuilt } : {}), units, reads }, null, 2) + '\n', 'utf8');
 }
 
-/** The manifest of an earlier build, or null when there is none (or it is not ours). */
-export function readManifest(outDir: string): Manifest | null {
-  const path = join(outDir, MANIFEST);
-  if (!existsSync(path)) return null;
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    if (!Array.isArray(parsed.files)) return null;
-    // Manifests of older versions lack the dependency records: treat every file as changed.
-    return { ...parsed, units: parsed.units ?? {}, reads: parsed.reads ?? {} };
-  } catch {
-    return null;
+/** What an output folder's manifest.json says about the folder. */
+export type PreviousManifest =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ours'; readonly manifest: Manifest }
+  /** kansli's, but not whole or not well-formed: treated as absent, with a warning. */
+  | { readonly kind: 'damaged'; readonly reason: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isHex = (v: unknown, length: number): boolean => typeof v === 'string' && v.length === length && /^[0-9a-f]+$/.test(v);
+
+/** Why a file entry is not one kansli writes, or null when it is. */
+function entryProblem(f: unknown): string | null {
+  if (!isRecord(f)) return `a file entry is ${JSON.stringify(f)}`;
+  if (!isSafePath(f.path)) return `a file entry has the path ${JSON.stringify(f.path)}`;
+  if (typeof f.document !== 'string' || !(f.party === null || typeof f.party === 'string')) return `${f.path} has no document or party`;
+  if (!(FORMATS as readonly unknown[]).includes(f.format)) return `${f.path} has the format ${JSON.stringify(f.format)}`;
+  if (!isHex(f.sha256, 64) || typeof f.bytes !== 'number' || !Number.isSafeInteger(f.bytes) || f.bytes < 0 || typeof f.inputs !== 'string') return `${f.path} has no valid hash, size or inputs`;
+  return null;
+}
+
+/**
+ * Checks a parsed manifest in full: every value a later build relies on has its type, every
+ * path stays inside the output folder, every unit's reads are the manifest's own entry (not
+ * `__proto__` or another inherited name). Returns the manifest or why it is damaged.
+ */
+export function validManifest(parsed: unknown): Manifest | string {
+  if (!isRecord(parsed)) return 'it is not a JSON object';
+  if (typeof parsed.generator !== 'string' || !parsed.generator.startsWith('kansli ')) return 'it does not name kansli as its generator';
+  if (!Array.isArray(parsed.files)) return '"files" is not a list';
+  for (const f of parsed.files) {
+    const problem = entryProblem(f);
+    if (problem) return problem;
   }
+  const units = parsed.units ?? {};
+  const reads = parsed.reads ?? {};
+  if (!isRecord(units) || !isRecord(reads)) return '"units" or "reads" is not an object';
+  for (const [key, set] of Object.entries(reads)) {
+    if (!Array.isArray(set) || !set.every((r) => typeof r === 'string')) return `reads ${JSON.stringify(key)} is not a list of paths`;
+  }
+  for (const [stem, unit] of Object.entries(units)) {
+    if (!isRecord(unit) || typeof unit.inputs !== 'string' || typeof unit.reads !== 'string' || !Object.hasOwn(reads, unit.reads)) return `the record of ${JSON.stringify(stem)} is not whole`;
+  }
+  if (!(parsed.sources === null || typeof parsed.sources === 'string' || parsed.sources === undefined)) return '"sources" is not a hash';
+  const charter = parsed.charter;
+  if (!isRecord(charter) || typeof charter.version !== 'string') return '"charter" names no version';
+  return { ...(parsed as unknown as Manifest), sources: (parsed.sources as string | null | undefined) ?? null, units: units as Manifest['units'], reads: reads as Manifest['reads'] };
+}
+
+/** The manifest of an output folder: none, kansli's (checked in full), or damaged. */
+export function inspectManifest(outDir: string): PreviousManifest {
+  const path = join(outDir, MANIFEST);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'damaged', reason: `it cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'damaged', reason: 'it is not valid JSON (cut short?)' };
+  }
+  const manifest = validManifest(parsed);
+  return typeof manifest === 'string' ? { kind: 'damaged', reason: manifest } : { kind: 'ours', manifest };
+}
+
+/** The manifest of an earlier build, or null when there is none (or it is damaged, or not ours). */
+export function readManifest(outDir: string): Manifest | null {
+  const previous = inspectManifest(outDir);
+  return previous.kind === 'ours' ? previous.manifest : null;
 }

@@ -40,9 +40,8 @@ function fromWorker(error: { readonly message: string; readonly problem?: unknow
 export function startPool(templatesDir: string, count = defaultWorkers()): Pool {
   const init: WorkerInit = { templatesDir };
   const workers = Array.from({ length: count }, () => {
-    // The young generation bounded at 16 MB: rendering allocates many short-lived objects. On a
-    // national build (npm run bench) 16 MB was as fast as 24 or 32 and kept the peak resident
-    // memory of the process about 30 MB lower.
+    // The young generation bounded at 16 MB: rendering allocates many short-lived objects, and a
+    // larger one bought no speed, only memory (docs/benchmarks.md).
     const worker = new Worker(WORKER, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     // An idle worker must not keep the process alive if the build fails before using it.
     worker.unref();
@@ -69,7 +68,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
               worker.postMessage({ kind: 'content', content, timestamp } satisfies WorkerMessage);
               // Several units in flight per worker: the main thread, writing and hashing files,
               // shares the cores with the workers and may be slow to answer; a worker must not
-              // sit idle meanwhile (with two in flight, each idled about a second of a national build).
+              // sit idle meanwhile (docs/benchmarks.md).
               let inFlight = 0;
               const send = (): void => {
                 while (inFlight < IN_FLIGHT && next < units.length) {

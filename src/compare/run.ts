@@ -7,6 +7,8 @@ import type { Content, Member } from '../content/types.js';
 import { buildTimestamp, GENERATOR } from '../build/build.js';
 import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../build/manifest.js';
 import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../build/output.js';
+import { rescueSigned, type Rescued } from '../sign/rescue.js';
+import { signedDirFor } from '../sign/place.js';
 import { FORMATS, type Format } from '../build/plan.js';
 import type { Document, DocumentMeta } from '../model.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
@@ -19,7 +21,6 @@ import { loadSource, type Source } from './sources.js';
 import { charterText } from './text.js';
 
 /** Where the comparison goes: beside output/, which every full build replaces as a whole. */
-export const DEFAULT_COMPARE_OUT = 'jamforelse';
 export const COMPARISON_TEMPLATE = 'jamforelse';
 export const PROPOSAL_TEMPLATE = 'andringsbeslut';
 export const PROPOSAL_FOLDER = 'andringsbeslut';
@@ -37,6 +38,8 @@ export interface CompareResult {
   readonly comparison: Comparison;
   readonly manifest: Manifest;
   readonly written: readonly ManifestEntry[];
+  /** Signed PDFs found in the output folder and moved to the signed folder first (see rescueSigned). */
+  readonly rescued: readonly Rescued[];
 }
 
 /** What the comparison templates see besides the usual view: only the parts that changed. */
@@ -84,6 +87,8 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
   const timestamp = options.timestamp ?? buildTimestamp();
   const formats = options.formats ?? FORMATS;
+  // A member may have signed a proposal in place: it goes to the signed folder before anything is replaced.
+  const rescued = rescueSigned(options.outDir, signedDirFor(options.outDir));
   assertReplaceable(options.outDir);
   const names = templateNames(templatesDir);
   const before = loadSource(options.from, names);
@@ -153,6 +158,6 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     reads: {},
   };
   files.push({ path: MANIFEST, bytes: serializeManifest(manifest) });
-  commitOutput(options.outDir, files);
-  return { comparison, manifest, written };
+  await commitOutput(options.outDir, files);
+  return { comparison, manifest, written, rescued };
 }

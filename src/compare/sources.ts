@@ -21,10 +21,6 @@ export type Source =
   /** The content folder `dir` as it was at git revision `rev`. */
   | { readonly kind: 'git'; readonly dir: string; readonly rev: string };
 
-export function describeSource(source: Source): string {
-  return source.kind === 'folder' ? source.dir : `${source.rev}:${source.dir}`;
-}
-
 function git(cwd: string, args: readonly string[]): string {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });

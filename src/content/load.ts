@@ -15,8 +15,6 @@ export interface Loaded {
   readonly content: Content;
   /** Unknown facts and other things worth a look that do not stop a build. */
   readonly warnings: readonly Problem[];
-  /** The raw text of each file, for hashing inputs. */
-  readonly sources: ReadonlyMap<ContentFile, string>;
 }
 
 /**
@@ -30,7 +28,6 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   const problems: Problem[] = [];
   const parsed = new Map<ContentFile, ParsedYaml>();
   const schemaValid = new Set<ContentFile>();
-  const sources = new Map<ContentFile, string>();
   for (const name of CONTENT_FILES) {
     const path = join(dir, `${name}.yaml`);
     const file = displayPath(path);
@@ -39,7 +36,6 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
       continue;
     }
     const source = readFileSync(path, 'utf8');
-    sources.set(name, source);
     const result = parseYaml(file, source);
     if (!result.ok) {
       problems.push(...result.problems);
@@ -62,5 +58,5 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   const errors = all.filter((p) => p.severity === 'error');
   const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
   if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data as Record<ContentFile, unknown>), warnings, sources };
+  return { content: normalize(data as Record<ContentFile, unknown>), warnings };
 }

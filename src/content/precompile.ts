@@ -6,9 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { CONTENT_FILES } from './files.js';
-import { PRECOMPILED, schemaAjv, schemaDigest, schemaId } from './schema.js';
+import { PRECOMPILED, SCHEMA_NAMES, schemaAjv, schemaDigest, schemaId } from './schema.js';
 
 const ajv = schemaAjv(true);
-const code = standaloneCode.default(ajv, Object.fromEntries(CONTENT_FILES.map((f) => [f, schemaId(f)])));
+const code = standaloneCode.default(ajv, Object.fromEntries(SCHEMA_NAMES.map((f) => [f, schemaId(f)])));
 writeFileSync(PRECOMPILED, `${code}\nexports.digest = ${JSON.stringify(schemaDigest())};\n`);

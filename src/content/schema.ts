@@ -10,8 +10,12 @@ import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2
 import type { Problem } from './problems.js';
 import { locate, type ParsedYaml } from './yaml.js';
 
-/** The schemas ship as data files beside this module's source (src/content/schemas). */
-export const SCHEMA_DIR = fileURLToPath(new URL('../../src/content/schemas/', import.meta.url));
+/**
+ * The schemas are data files at the package's top (schemas/), where editors of an installed
+ * package find them too (kansli init points the YAML language server there). Every module that
+ * computes this path sits two folders below the package root: in src/, dist/ and dist/bundle/.
+ */
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 /** Where `npm run compile` puts the validators it compiled ahead of time (see precompile.ts). */
 export const PRECOMPILED = fileURLToPath(new URL('../content/validators.cjs', import.meta.url));
@@ -22,12 +26,16 @@ const require = createRequire(import.meta.url);
 
 export { CONTENT_FILES, type ContentFile };
 
-type Validators = Record<ContentFile, ValidateFunction>;
+/** Everything validated by a schema of its own name: the content files and kansli.yaml. */
+export const SCHEMA_NAMES = [...CONTENT_FILES, 'project'] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+
+type Validators = Record<SchemaName, ValidateFunction>;
 let compiled: Validators | undefined;
 
 const AJV_OPTIONS: Options = { strict: true, allErrors: true, allowUnionTypes: true, verbose: true };
 
-export const schemaId = (file: ContentFile): string => `https://kansli.invalid/schemas/${file}.schema.json`;
+export const schemaId = (file: SchemaName): string => `https://kansli.invalid/schemas/${file}.schema.json`;
 
 function schemaFiles(): string[] {
   return readdirSync(SCHEMA_DIR)
@@ -48,6 +56,9 @@ export function schemaAjv(source = false): Ajv2020 {
   // Loaded only when needed: a build with precompiled validators never loads the compiler.
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const ajv = new Ajv2020({ ...AJV_OPTIONS, ...(source ? { code: { source: true } } : {}) });
+  // The human sentence for a pattern, in the schema beside the regex it explains; the name is
+  // the one VS Code's YAML and JSON language servers show, so editors say the same as kansli check.
+  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   for (const name of schemaFiles()) ajv.addSchema(JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')));
   return ajv;
 }
@@ -67,21 +78,21 @@ function validators(): Validators {
 export function precompiled(path = PRECOMPILED): Validators | null {
   if (!existsSync(path)) return null;
   const module = require(path) as Partial<Validators> & { digest?: string };
-  if (module.digest !== schemaDigest() || !CONTENT_FILES.every((f) => typeof module[f] === 'function')) return null;
+  if (module.digest !== schemaDigest() || !SCHEMA_NAMES.every((f) => typeof module[f] === 'function')) return null;
   return module as Validators;
 }
 
 function compileNow(): Validators {
   const ajv = schemaAjv();
-  const get = (file: ContentFile): ValidateFunction => {
+  const get = (file: SchemaName): ValidateFunction => {
     const v = ajv.getSchema(schemaId(file));
-    if (!v) throw new Error(`schema for ${file}.yaml is missing from ${SCHEMA_DIR}`);
+    if (!v) throw new Error(`schema ${file}.schema.json is missing from ${SCHEMA_DIR}`);
     return v;
   };
-  return Object.fromEntries(CONTENT_FILES.map((f) => [f, get(f)])) as Validators;
+  return Object.fromEntries(SCHEMA_NAMES.map((f) => [f, get(f)])) as Validators;
 }
 
-export function validateSchema(file: ContentFile, parsed: ParsedYaml): Problem[] {
+export function validateSchema(file: SchemaName, parsed: ParsedYaml): Problem[] {
   const validate = validators()[file];
   if (validate(parsed.data)) return [];
   return explain(validate.errors ?? [], parsed);
@@ -94,7 +105,8 @@ export function validateSchema(file: ContentFile, parsed: ParsedYaml): Problem[]
 function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] {
   const byPlace = new Map<string, ErrorObject[]>();
   for (const e of errors) {
-    const place = e.instancePath + (e.keyword === 'additionalProperties' ? `/${String(e.params.additionalProperty)}` : '');
+    const key = offendingKey(e);
+    const place = e.instancePath + (key !== undefined ? `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` : '');
     byPlace.set(place, [...(byPlace.get(place) ?? []), e]);
   }
   const problems: Problem[] = [];
@@ -107,16 +119,25 @@ function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] 
     const branchNoise = (e: ErrorObject): boolean => ['oneOf', 'anyOf', 'if'].includes(e.keyword) || /\/(oneOf|anyOf)\//.test(e.schemaPath);
     const relevant = deeper ? errs.filter((e) => !branchNoise(e)) : errs;
     if (relevant.length === 0) continue;
-    const umbrella = relevant.every((e) => ['oneOf', 'anyOf', 'if'].includes(e.keyword));
-    const chosen = umbrella ? relevant : relevant.filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword));
+    // propertyNames, too, only says that a key failed the pattern error beside it names.
+    const umbrellaKeywords = ['oneOf', 'anyOf', 'if', 'propertyNames'];
+    const umbrella = relevant.every((e) => umbrellaKeywords.includes(e.keyword));
+    const chosen = umbrella ? relevant : relevant.filter((e) => !umbrellaKeywords.includes(e.keyword));
     const messages = new Set(chosen.map((e) => sentence(e, parsed)));
-    const prefer = chosen.some((e) => e.keyword === 'additionalProperties') ? 'key' : 'value';
+    const prefer = chosen.some((e) => offendingKey(e) !== undefined) ? 'key' : 'value';
     const position = locate(parsed.positions, place, prefer);
     for (const message of mergeTypeErrors([...messages])) {
       problems.push({ severity: 'error', file: parsed.file, position, message });
     }
   }
   return problems;
+}
+
+/** The key an error is about, when the key itself is wrong (unknown, or not of the allowed form). */
+function offendingKey(e: ErrorObject): string | undefined {
+  if (e.keyword === 'additionalProperties') return String(e.params.additionalProperty);
+  if (e.keyword === 'propertyNames') return String(e.params.propertyName);
+  return (e as ErrorObject & { propertyName?: string }).propertyName;
 }
 
 /** "expected a text" and "expected a number" at one place read better as one sentence. */
@@ -160,7 +181,12 @@ function sentence(e: ErrorObject, parsed: ParsedYaml): string {
       return `missing required key "${String(e.params.missingProperty)}"`;
     case 'type':
       return `expected ${what ?? TYPE_WORDS[String(e.params.type)] ?? String(e.params.type)}, found ${describeValue(value)}`;
-    case 'pattern':
+    case 'pattern': {
+      // A key that breaks propertyNames: the key is what is wrong, not the mapping holding it.
+      const key = (e as ErrorObject & { propertyName?: string }).propertyName;
+      const found = key !== undefined ? `the key "${key}"` : describeValue(value);
+      return `expected ${patternMessage(e) ?? what ?? 'a different text'}, found ${found}`;
+    }
     case 'minLength':
       return `expected ${what ?? 'a different text'}, found ${describeValue(value)}`;
     case 'enum':
@@ -176,10 +202,19 @@ function sentence(e: ErrorObject, parsed: ParsedYaml): string {
     case 'anyOf':
       return `expected ${what ?? 'a value of another shape'}, found ${describeValue(value)}`;
     case 'propertyNames':
-      return `a key here must be lower-case letters, digits and underscores`;
+      return `the key "${String(e.params.propertyName)}" is not allowed: a key here is ${patternMessage(e) ?? 'of another form'}`;
     default:
       return `${describeValue(value)}: ${e.message ?? 'does not match the schema'}`;
   }
+}
+
+/**
+ * The human sentence for a pattern (`patternErrorMessage` beside it in the schema): an author
+ * reads what an id may contain, never the regex. For propertyNames, the keys' schema's.
+ */
+function patternMessage(e: ErrorObject): string | undefined {
+  const schema = e.parentSchema as { patternErrorMessage?: string; propertyNames?: { patternErrorMessage?: string } } | undefined;
+  return e.keyword === 'propertyNames' ? schema?.propertyNames?.patternErrorMessage : schema?.patternErrorMessage;
 }
 
 function valueAt(data: unknown, ptr: string): unknown {

@@ -3,19 +3,18 @@
  * with the Swedish helpers, partials from templates/partials, and errors that name the template
  * (or partial) and line.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Block, Origin } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
 import { MarkupError, markupFaults, parseMarkup, PLACE_ATTRIBUTE } from './markup.js';
 import * as sv from './swedish.js';
-import { TEMPLATE_DIR, templateNames } from './template-files.js';
+import { TEMPLATE_DIR, templateFiles } from './template-files.js';
 import type { View } from './view.js';
 
 
 export { TemplateError };
-export { TEMPLATE_DIR, templateDigest, templateNames } from './template-files.js';
+export { TEMPLATE_DIR, templateDigest, templateFiles, templateNames } from './template-files.js';
 
 type HelperOptions = Handlebars.HelperOptions & { loc?: { start: { line: number; column: number } }; name?: string };
 
@@ -76,16 +75,12 @@ function compileTemplates(dir: string): TemplateSet {
     };
     return wrapped as Handlebars.TemplateDelegate;
   };
-  const partialDir = join(dir, 'partials');
-  if (existsSync(partialDir)) {
-    for (const f of readdirSync(partialDir).filter((f) => f.endsWith('.hbs')).sort()) {
-      hb.registerPartial(f.slice(0, -4), compile(join(partialDir, f), displayPath(join(partialDir, f))));
-    }
-  }
+  const files = templateFiles(dir);
+  for (const [name, file] of files.partials) hb.registerPartial(name, compile(file, displayPath(file)));
   const templates = new Map<string, { fn: Handlebars.TemplateDelegate; label: string }>();
-  for (const name of [...templateNames(dir)].sort()) {
-    const label = displayPath(join(dir, `${name}.hbs`));
-    templates.set(name, { fn: compile(join(dir, `${name}.hbs`), label), label });
+  for (const [name, file] of files.templates) {
+    const label = displayPath(file);
+    templates.set(name, { fn: compile(file, label), label });
   }
   return {
     dir,

@@ -22,8 +22,14 @@ export interface Increment {
 
 export class IncrementError extends UserError {}
 
-export async function openIncrement(bytes: Buffer): Promise<Increment> {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+export async function openIncrement(bytes: Buffer, file: string): Promise<Increment> {
+  let doc: PDFDocument;
+  try {
+    // Strict: pdf-lib otherwise skips an object it cannot read, and the signature would cover a broken file.
+    doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
+  } catch (e) {
+    throw new IncrementError(`${file} is damaged (${(e as Error).message.split('\n')[0]}); kansli signs only whole files: build it again, or sign an undamaged copy`);
+  }
   const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(bytes.subarray(Math.max(0, bytes.length - 64)).toString('latin1'));
   if (!startxref) throw new IncrementError('the file does not end with a cross-reference pointer (startxref … %%EOF)');
   const previous = Number(startxref[1]);

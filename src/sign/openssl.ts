@@ -3,12 +3,10 @@
  * CAdES signatures (with the signing-certificate-v2 attribute PAdES requires), copying the
  * certificate's names byte for byte, so Swedish names verify.
  *
- * The decrypted key exists only in a private temporary folder for the duration of one call.
+ * The decrypted key never touches a disk: `openssl pkcs12` hands it to kansli on a pipe, and
+ * `openssl cms` reads it from one (see cmsSign). No temporary file is made.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { UserError } from '../errors.js';
 
 export class OpensslError extends UserError {}
@@ -51,25 +49,43 @@ export function readPkcs12(file: string, passphrase: string): Credentials {
   return { key, certificate, chain };
 }
 
-/** A detached CAdES signature (DER) over `content`. */
-export function cmsSign(credentials: Credentials, content: Buffer): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'kansli-sign-'));
-  chmodSync(dir, 0o700);
-  try {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    writeFileSync(key, credentials.key, { mode: 0o600 });
-    writeFileSync(cert, credentials.certificate);
-    const args = ['cms', '-sign', '-binary', '-cades', '-nosmimecap', '-md', 'sha256', '-outform', 'DER', '-signer', cert, '-inkey', key];
-    if (credentials.chain.length > 0) {
-      const chain = join(dir, 'chain.pem');
-      writeFileSync(chain, credentials.chain.join('\n'));
-      args.push('-certfile', chain);
-    }
-    const r = openssl(args, { input: content });
-    if (r.status !== 0) throw new OpensslError(`openssl could not sign: ${r.stderr.split('\n')[0]?.trim()}`);
-    return r.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * The signing command. openssl takes the key and certificates only as file names, and Node's
+ * extra stdio channels are sockets, which cannot be opened by name (/dev/fd/N gives ENXIO). So
+ * bash's process substitution turns each channel into a real pipe, named /dev/fd/NN, that
+ * openssl opens: the key goes from kansli's memory through kernel pipes, never a file. The
+ * command line is fixed; no user text or path is ever put into it.
+ */
+const CMS_SCRIPT = [
+  'exec openssl cms -sign -binary -cades -nosmimecap -md sha256 -outform DER',
+  '-inkey <(exec cat <&3) -signer <(exec cat <&4)',
+  '${KANSLI_CHAIN:+-certfile <(exec cat <&5)}',
+].join(' ');
+
+/** A detached CAdES signature (DER) over `content`, which openssl reads on its standard input. */
+export function cmsSign(credentials: Credentials, content: Buffer): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const chain = credentials.chain.length > 0;
+    const child = spawn('bash', ['-c', CMS_SCRIPT], {
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, KANSLI_CHAIN: chain ? '1' : '' },
+    });
+    const out: Buffer[] = [];
+    let err = '';
+    // A channel openssl closes early (it failed) gives EPIPE here; its exit status says why.
+    for (const stream of child.stdio) stream?.on('error', () => undefined);
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    child.on('error', (e) => reject(new OpensslError(`openssl could not be run through bash (${e.message}); install both (Debian: apt-get install bash openssl)`)));
+    child.on('close', (status) => {
+      if (status === 0) return resolvePromise(Buffer.concat(out));
+      if (status === 127) return reject(new OpensslError('openssl could not be run; install it (Debian: apt-get install openssl)'));
+      reject(new OpensslError(`openssl could not sign: ${err.split('\n')[0]?.trim()}`));
+    });
+    const [stdin, , , key, cert, certs] = child.stdio as unknown as (NodeJS.WritableStream | null)[];
+    key!.end(credentials.key);
+    cert!.end(credentials.certificate);
+    certs!.end(chain ? credentials.chain.join('\n') : '');
+    stdin!.end(content);
+  });
 }

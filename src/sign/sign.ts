@@ -10,7 +10,7 @@
  *   is printable, has an appearance, and has a Form element in the structure tree.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SignPdf } from '@signpdf/signpdf';
 import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ETSI_CADES_DETACHED, Signer } from '@signpdf/utils';
@@ -18,6 +18,9 @@ import { PDFHexString, PDFString } from 'pdf-lib';
 import { arrayItems, openIncrement, PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, resolve, withEntries } from './increment.js';
 import { cmsSign, readPkcs12, type Credentials } from './openssl.js';
 import { UserError } from '../errors.js';
+import { withLock } from '../lock.js';
+import { signTarget } from './place.js';
+import { assertKansliPdf, assertSoundPdf, readSignable } from './sound.js';
 
 export const PASSPHRASE_VARIABLE = 'KANSLI_CERT_PASSPHRASE';
 /** Room for the CMS signature: a certificate chain of a few certificates fits with margin. */
@@ -27,8 +30,16 @@ export class SignError extends UserError {}
 
 export interface SignOptions {
   readonly input: string;
-  /** Defaults to the input: signing in place, atomically. */
+  /**
+   * Where the signed PDF goes. Default: for a PDF in a build's output folder, the same path in
+   * the signed folder; for any other, the input itself (signed in place, atomically).
+   * Never inside an output folder.
+   */
   readonly output?: string;
+  /** The signed folder; default signedDirFor(the output folder). */
+  readonly signedDir?: string;
+  /** How long to wait for another `kansli sign` of the same file (ms); default two minutes. */
+  readonly waitMs?: number;
   readonly cert: string;
   readonly passphrase: string | undefined;
   readonly reason?: string;
@@ -41,6 +52,8 @@ export interface SignOptions {
 
 export interface SignResult {
   readonly output: string;
+  /** The output held an earlier signed copy of the input, and the signature was added to it. */
+  readonly addedToExisting: boolean;
   readonly signer: string;
   /** How many signatures the file now has. */
   readonly signatures: number;
@@ -68,11 +81,7 @@ export function checkValidity(cert: X509Certificate, now: Date): void {
   if (new Date(cert.validFrom) > now) throw new SignError(`the certificate of "${name}" is not valid until ${new Date(cert.validFrom).toISOString().slice(0, 10)}`);
 }
 
-/** kansli's PDFs name it in their (uncompressed) XMP metadata: the only files this command signs. */
-export function assertKansliPdf(bytes: Buffer, file: string): void {
-  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new SignError(`${file} is not a PDF`);
-  if (!bytes.includes('<xmp:CreatorTool>kansli</xmp:CreatorTool>')) throw new SignError(`${file} is not a PDF made by kansli; kansli signs only its own documents`);
-}
+export { assertKansliPdf };
 
 class OpensslSigner extends Signer {
   constructor(private readonly credentials: Credentials) {
@@ -84,8 +93,8 @@ class OpensslSigner extends Signer {
 }
 
 /** Adds the signature field, its widget and structure element, and the empty signature. */
-async function withPlaceholder(bytes: Buffer, options: { name: string; reason?: string; location?: string; time: Date }): Promise<{ pdf: Buffer; count: number }> {
-  const inc = await openIncrement(bytes);
+async function withPlaceholder(bytes: Buffer, file: string, options: { name: string; reason?: string; location?: string; time: Date }): Promise<{ pdf: Buffer; count: number }> {
+  const inc = await openIncrement(bytes, file);
   const { doc } = inc;
   const catalog = doc.catalog;
   const page = doc.getPages()[0];
@@ -169,11 +178,12 @@ async function withPlaceholder(bytes: Buffer, options: { name: string; reason?: 
   return { pdf: inc.finish(), count };
 }
 
+/** How long a second `kansli sign` of one file waits for the first: signing takes about a second. */
+const DEFAULT_WAIT_MS = 120_000;
+
 export async function signPdf(options: SignOptions): Promise<SignResult> {
-  const output = options.output ?? options.input;
-  if (!existsSync(options.input)) throw new SignError(`${options.input}: no such file`);
-  const bytes = readFileSync(options.input);
-  assertKansliPdf(bytes, options.input);
+  // Garbage and damaged files are turned away before anything slower (openssl) runs.
+  readSignable(options.input);
   if (!existsSync(options.cert)) throw new SignError(`certificate ${options.cert}: no such file`);
   if (options.passphrase === undefined) {
     throw new SignError(`${PASSPHRASE_VARIABLE} is not set: kansli reads the certificate's passphrase from it, never from the command line`);
@@ -183,16 +193,78 @@ export async function signPdf(options: SignOptions): Promise<SignResult> {
   const cert = new X509Certificate(credentials.certificate);
   checkValidity(cert, time);
   const name = options.name ?? commonName(cert);
-
-  const { pdf, count } = await withPlaceholder(bytes, { name, time, ...(options.reason ? { reason: options.reason } : {}), ...(options.location ? { location: options.location } : {}) });
-  const signed = await new SignPdf().sign(pdf, new OpensslSigner(credentials), time);
-  // Written beside the target and renamed: a failure leaves the input (or an existing output) as it was.
-  const temp = join(dirname(output), `.${basename(output)}.kansli-signing-${process.pid}`);
+  const { target, inPlace } = signTarget(options.input, { ...(options.output !== undefined ? { output: options.output } : {}), ...(options.signedDir !== undefined ? { signedDir: options.signedDir } : {}) });
   try {
-    writeFileSync(temp, signed);
-    renameSync(temp, output);
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (e) {
+    throw new SignError(`cannot create the folder ${dirname(target)} for the signed PDF (${(e as Error).message})`);
+  }
+
+  // One signer at a time per file: each reads the file only once it holds the lock, so the
+  // second signature is added to the first instead of replacing it.
+  return withLock(
+    target,
+    `another kansli sign of ${target}`,
+    async () => {
+      const { base, bytes } = signingBase(options.input, target, inPlace);
+      assertKansliPdf(bytes, base);
+      assertSoundPdf(bytes, base);
+      const { pdf, count } = await withPlaceholder(bytes, base, { name, time, ...(options.reason ? { reason: options.reason } : {}), ...(options.location ? { location: options.location } : {}) });
+      const signed = await new SignPdf().sign(pdf, new OpensslSigner(credentials), time);
+      try {
+        replaceFile(target, signed, statSync(base).mode & 0o7777);
+      } catch (e) {
+        // A full disk, a read-only folder: the user's to fix, and nothing was replaced.
+        throw new SignError(`could not write ${target} (${(e as Error).message}); it is as it was`);
+      }
+      return { output: target, addedToExisting: !inPlace && base === target, signer: name, signatures: count };
+    },
+    { waitMs: options.waitMs ?? DEFAULT_WAIT_MS },
+  );
+}
+
+/**
+ * Which file gets the signature: the input, or, when the target already holds a signed copy of
+ * it (another member signed first), that copy. Any other file at the target is never replaced.
+ */
+function signingBase(input: string, target: string, inPlace: boolean): { base: string; bytes: Buffer } {
+  const bytes = readFileSync(input);
+  if (inPlace || !existsSync(target)) return { base: input, bytes };
+  const existing = readFileSync(target);
+  // Incremental signatures only append: a signed copy of the input starts with all of its bytes.
+  if (existing.length >= bytes.length && existing.subarray(0, bytes.length).equals(bytes)) return { base: target, bytes: existing };
+  throw new SignError(`${target} already exists and is not a signed copy of ${input} (another build of it, or another file); kansli never replaces it: sign ${target} itself, or move it away first`);
+}
+
+/**
+ * Writes beside the file and renames over it: a crash leaves the old file or the new one,
+ * never half of one. The file keeps its permissions; `target` is a real path, so a symbolic
+ * link to it stays a link.
+ */
+function replaceFile(target: string, bytes: Buffer, mode: number): void {
+  const prefix = `.${basename(target)}.kansli-signing-`;
+  // Called under the file's lock: any other temporary file of this target is left by a signer that was killed.
+  for (const name of readdirSync(dirname(target))) if (name.startsWith(prefix)) rmSync(join(dirname(target), name), { force: true });
+  const temp = join(dirname(target), `${prefix}${process.pid}`);
+  try {
+    const fd = openSync(temp, 'w', mode);
+    try {
+      writeFileSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    // openSync's mode is masked by the umask; the file must keep exactly the mode it had.
+    chmodSync(temp, mode);
+    renameSync(temp, target);
   } finally {
     rmSync(temp, { force: true });
   }
-  return { output, signer: name, signatures: count };
+  try {
+    const dir = openSync(dirname(target), 'r');
+    fsyncSync(dir);
+    closeSync(dir);
+  } catch {
+    // Some file systems cannot sync a folder; the rename has happened all the same.
+  }
 }

@@ -2,13 +2,14 @@
  * Incremental builds: an unchanged rebuild writes nothing; a change rebuilds exactly the
  * documents that read what changed, as recorded in the manifest.
  */
-import { cpSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CODE_DIGEST_FILE, sourceTreeDigest } from '../../src/build/code.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import type { Manifest } from '../../src/build/manifest.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
-import { contentCopy, edit, kansli, tempDir } from '../helpers.js';
+import { CONTENT, contentCopy, edit, has, kansli, normalizeSpace, pdfText, ROOT, run, tempDir } from '../helpers.js';
 
 const content = contentCopy();
 const out = join(tempDir(), 'output');
@@ -107,5 +108,83 @@ describe('kansli check --format github', () => {
     expect(errors).toHaveLength(3);
     expect(errors).toContainEqual(expect.stringMatching(/^::error file=.*parties\.yaml,line=\d+,col=21::organisation number 212000-2115 of Köpings kommun fails the check digit \(expected 212000-2114\?\)$/));
     expect(errors).toContainEqual(expect.stringMatching(/^::error file=.*charter\.yaml,line=\d+,col=\d+::"kopingg" is not a member in parties\.yaml$/));
+  });
+});
+
+describe("kansli's own code in the fingerprint", () => {
+  it('changes when any source file or the locked library versions change', () => {
+    const root = tempDir();
+    cpSync(join(ROOT, 'src'), join(root, 'src'), { recursive: true });
+    cpSync(join(ROOT, 'package-lock.json'), join(root, 'package-lock.json'));
+    const before = sourceTreeDigest(root);
+    expect(before).toBe(sourceTreeDigest(ROOT));
+    writeFileSync(join(root, 'src', 'write', 'pdf.ts'), readFileSync(join(root, 'src', 'write', 'pdf.ts'), 'utf8') + '\n// changed\n');
+    const afterCode = sourceTreeDigest(root);
+    expect(afterCode).not.toBe(before);
+    writeFileSync(join(root, 'package-lock.json'), readFileSync(join(root, 'package-lock.json'), 'utf8').replace('"version": "0.20.2"', '"version": "0.20.3"'));
+    expect(sourceTreeDigest(root)).not.toBe(afterCode);
+  });
+
+  it('is the same for the compiled CLI as for the library run from src/ (npm run compile stores it)', () => {
+    expect(readFileSync(join(ROOT, 'dist', 'bundle', CODE_DIGEST_FILE), 'utf8').trim()).toBe(sourceTreeDigest(ROOT));
+  });
+
+  it('rebuilds every document after an upgrade of kansli that kept the version number', () => {
+    // A second installation of the same version whose code differs: its own dist/, the rest shared.
+    const install = tempDir();
+    cpSync(join(ROOT, 'dist'), join(install, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(install, 'package.json'));
+    for (const shared of ['node_modules', 'templates', 'content', 'src']) symlinkSync(join(ROOT, shared), join(install, shared));
+    writeFileSync(join(install, 'dist', 'bundle', CODE_DIGEST_FILE), `${'0'.repeat(64)}\n`);
+    const out = join(tempDir(), 'output');
+    expect(kansli(['build', '--content', CONTENT, '--out', out]).status).toBe(0);
+    const upgraded = (): { status: number; stdout: string; stderr: string } => run(process.execPath, [join(install, 'dist', 'bundle', 'cli.js'), 'build', '--content', CONTENT, '--out', out]);
+    const first = upgraded();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/wrote 56 files, skipped 0 unchanged/);
+    expect(upgraded().stdout).toMatch(/is up to date \(56 files skipped/);
+  });
+});
+
+describe('a partial build after a change of the charter', () => {
+  it.runIf(has('pdftotext'))('rebuilds the kept proposals that name the charter version, so all name the manifest\'s', () => {
+    const dir = contentCopy();
+    const out = join(tempDir(), 'output');
+    mkdirSync(out);
+    expect(kansli(['build', '--content', dir, '--out', out]).status).toBe(0);
+    const old = (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest).charter.version;
+    edit(dir, 'charter.yaml', 'heading: Säte', 'heading: Förbundets säte');
+    const r = kansli(['build', '--content', dir, '--out', out, '--only', 'forbundsordning']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kansli: note: the charter version changed, so 13 documents kept from the previous build that name it were rebuilt too/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.charter.version).not.toBe(old);
+    const proposals = manifest.files.filter((f) => f.document === 'beslut-anta-forbundsordning' && f.format === 'pdf');
+    expect(proposals).toHaveLength(13);
+    for (const f of proposals) expect(normalizeSpace(pdfText(join(out, f.path)))).toContain(`version ${manifest.charter.version}`);
+    // The participation proposals do not name the charter: kept as they were.
+    expect(manifest.rebuilt!.filter((p) => p.startsWith('beslut-delta-i-lansprocess/'))).toEqual([]);
+
+    // --format leaves the other format out, but not when it names the old version.
+    edit(dir, 'charter.yaml', 'heading: Förbundets säte', 'heading: Säte');
+    const pdfOnly = kansli(['build', '--content', dir, '--out', out, '--only', 'forbundsordning', '--format', 'pdf']);
+    expect(pdfOnly.status, pdfOnly.stderr).toBe(0);
+    const again = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(again.rebuilt).toContain('forbundsordning/forbundsordning.docx');
+    expect(again.rebuilt!.filter((p) => p.startsWith('beslut-anta-forbundsordning/'))).toHaveLength(26);
+    expect(again.files).toHaveLength(56);
+  });
+
+  it('says which kept files are out of date when they name no charter version', () => {
+    const dir = contentCopy();
+    const out = join(tempDir(), 'output');
+    expect(kansli(['build', '--content', dir, '--out', out]).status).toBe(0);
+    edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2021-12-08"');
+    const r = kansli(['build', '--content', dir, '--out', out, '--only', 'forbundsordning']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kansli: note: \d+ files kept from the previous build are out of date with the content \([a-z-]+\/[a-z-]+\.(docx|pdf), .*\); build without --only, --party and --format to update them/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    // The charter does not print that date: nothing was rendered, the out-of-date files were left alone.
+    expect(manifest.rebuilt).toEqual([]);
   });
 });

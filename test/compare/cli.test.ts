@@ -143,11 +143,13 @@ describe('kansli compare on git revisions', () => {
 
 describe('kansli compare usage', () => {
   it('needs one current version and refuses a folder it did not make', () => {
+    // Usage errors: exit 2.
     const none = kansli(['compare', '--to-content', AFTER]);
-    expect(none.status).toBe(1);
+    // Usage errors: exit status 2.
+    expect(none.status).toBe(2);
     expect(none.stderr).toContain('compare needs exactly one of --from REV');
     const both = kansli(['compare', '--from-content', BEFORE, '--to', 'HEAD', '--to-content', AFTER]);
-    expect(both.status).toBe(1);
+    expect(both.status).toBe(2);
     const foreign = tempDir();
     mkdirSync(join(foreign, 'mine'));
     const r = kansli(['compare', '--from-content', BEFORE, '--to-content', AFTER, '--out', foreign]);

@@ -2,13 +2,13 @@
  * Validation as an author meets it: every mistake reported at once, each at its file:line:column,
  * in plain words.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/build/build.js';
 import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { luhnCheckDigit } from '../../src/content/rules.js';
-import { precompiled, schemaDigest } from '../../src/content/schema.js';
+import { precompiled, SCHEMA_DIR, schemaDigest } from '../../src/content/schema.js';
 import { columnOf, contentCopy, CONTENT, edit, kansli, lineOf, ROOT, tempDir } from '../helpers.js';
 
 function problemsOf(dir: string): Problem[] {
@@ -191,7 +191,7 @@ describe('validators compiled ahead of time', () => {
   it('are ignored when the schemas changed since they were compiled', () => {
     const dir = tempDir();
     const module = join(dir, 'validators.cjs');
-    const fake = 'const ok = () => true; for (const f of ["parties", "timeline", "principles", "charter", "documents"]) exports[f] = ok;';
+    const fake = 'const ok = () => true; for (const f of ["parties", "timeline", "principles", "charter", "documents", "project"]) exports[f] = ok;';
     writeFileSync(module, `${fake}\nexports.digest = "not the schemas' digest";\n`);
     expect(precompiled(module)).toBeNull();
     writeFileSync(join(dir, 'current.cjs'), `${fake}\nexports.digest = ${JSON.stringify(schemaDigest())};\n`);
@@ -268,5 +268,45 @@ describe('the process as of each document\'s date', () => {
     expect(only(problems, /comes before the previous plan/).message).toBe('plan "antagande" (made 2021-01-10) comes before the previous plan "avsiktsforklaring" (made 2022-06); list plans in the order they were made, a changed plan after the one it replaces');
     const both = only(problems, /both after_previous and date/);
     expect(both.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), 'date: "2022-05"'), column: 9 });
+  });
+});
+
+describe('pattern errors', () => {
+  it('say what an id may contain, not the regex', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', '- id: koping', '- id: Koping');
+    const problem = only(problemsOf(dir), /"Koping"/);
+    expect(problem.message).toBe('expected an id: lower-case letters a–z, digits and hyphens, starting with a letter (e.g. "koping"); no capitals, spaces, underscores or å ä ö, found "Koping"');
+    expect(problem.position).toEqual({ line: lineOf(join(dir, 'parties.yaml'), '- id: Koping'), column: columnOf(join(dir, 'parties.yaml'), 'Koping') });
+  });
+
+  it('name a fact key that breaks the key pattern, once, at the key', () => {
+    const dir = contentCopy();
+    edit(dir, 'charter.yaml', '  exit_notice_years: 3', '  Exit-notice: 3');
+    const problem = only(problemsOf(dir), /^expected a fact key/);
+    expect(problem.message).toMatch(/^expected a fact key: lower-case letters a–z, digits and underscores, .*, found the key "Exit-notice"$/);
+    expect(problem.position).toEqual({ line: lineOf(join(dir, 'charter.yaml'), 'Exit-notice'), column: 3 });
+  });
+
+  it('a date in the wrong form says the forms a timetable date may take', () => {
+    const dir = contentCopy();
+    edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2021-13-07"');
+    expect(only(problemsOf(dir), /2021-13-07/).message).toBe(
+      'expected a date written yyyy-mm-dd, with a month 01–12 and a day 01–31 (e.g. 2024-01-01) or a month written yyyy-mm, with a month 01–12 (e.g. 2020-12) or a year written yyyy (e.g. 2023), found "2021-13-07"',
+    );
+  });
+
+  it('every pattern in every schema has a human message beside it', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (typeof n.pattern === 'string' && typeof n.patternErrorMessage !== 'string') missing.push(`${where}: ${n.pattern}`);
+      for (const [k, v] of Object.entries(n)) walk(v, `${where}/${k}`);
+    };
+    const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'));
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const f of files) walk(JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')), f);
+    expect(missing).toEqual([]);
   });
 });

@@ -3,47 +3,20 @@
  * signer with å, ä and ö in the name, checked by poppler's pdfsig. Certificates are made here,
  * at test time: no private key is committed.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { signPdf } from '../../src/sign/sign.js';
+import { withLock } from '../../src/lock.js';
 import { CONTENT, has, kansli, run, tempDir } from '../helpers.js';
+import { certificate as certificateIn, PASS, pdfsig, sign as signCli, signAsync } from './certs.js';
 
 const dir = tempDir('kansli-sign-');
-const PASS = 'hemligt lösenord';
 let letter = '';
 
-/** A self-signed certificate in a PKCS#12 file, valid from now for `days`. */
-function certificate(id: string, subject: string, days = 2): string {
-  const key = join(dir, `${id}.key`);
-  const crt = join(dir, `${id}.crt`);
-  const p12 = join(dir, `${id}.p12`);
-  const req = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-subj', subject, '-days', String(days), '-keyout', key, '-out', crt]);
-  expect(req.status, req.stderr).toBe(0);
-  const exp = run('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p12, '-passout', 'env:P12PASS'], { env: { ...process.env, P12PASS: PASS } });
-  expect(exp.status, exp.stderr).toBe(0);
-  return p12;
-}
-
-const sign = (file: string, p12: string, extra: string[] = [], passphrase = PASS) =>
-  kansli(['sign', file, '--cert', p12, ...extra], { env: { KANSLI_CERT_PASSPHRASE: passphrase } });
-
-interface Verdict {
-  readonly valid: boolean;
-  readonly signer: string;
-}
-
-function pdfsig(file: string): Verdict[] {
-  const text = run('pdfsig', [file]).stdout;
-  return text
-    .split(/^Signature #\d+:$/m)
-    .slice(1)
-    .map((block) => ({
-      valid: /Signature Validation: Signature is Valid\./.test(block),
-      signer: /Signer Certificate Common Name: (.*)$/m.exec(block)?.[1] ?? '',
-    }));
-}
+const certificate = (id: string, subject: string, days = 2): string => certificateIn(dir, id, subject, days);
+const sign = (file: string, p12: string, extra: string[] = [], passphrase = PASS) => signCli(file, p12, extra, { passphrase });
 
 describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign', () => {
   beforeAll(async () => {
@@ -109,7 +82,7 @@ describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign',
 
   it('never takes the passphrase from the command line', () => {
     const r = kansli(['sign', letter, '--cert', 'x.p12', '--passphrase', PASS]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2); // a usage error
     expect(r.stderr).toMatch(/unknown option '--passphrase'/);
     const unset = kansli(['sign', letter, '--cert', certificate('u', '/CN=U/C=SE')], { env: { KANSLI_CERT_PASSPHRASE: undefined } });
     expect(unset.stderr).toMatch(/KANSLI_CERT_PASSPHRASE is not set/);
@@ -123,5 +96,79 @@ describe.runIf(has('openssl') && has('pdfsig') && has('pdfinfo'))('kansli sign',
     const foreign = join(dir, 'foreign.pdf');
     writeFileSync(foreign, '%PDF-1.4\n%%EOF\n');
     expect(sign(foreign, p12).stderr).toMatch(/is not a PDF made by kansli/);
+  });
+
+  it('two kansli sign runs on one file at once: the second waits, and both signatures are there', async () => {
+    const file = join(dir, 'together.pdf');
+    copyFileSync(letter, file);
+    const a = certificate('together-a', '/CN=Anna Åberg/C=SE');
+    const b = certificate('together-b', '/CN=Örjan Ek/C=SE');
+    const [first, second] = await Promise.all([signAsync(file, a), signAsync(file, b)]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(second.status, second.stderr).toBe(0);
+    // One was signature 1 and the other signature 2: the second read the file the first wrote.
+    expect([first.stdout, second.stdout].map((o) => /\(signature (\d)/.exec(o)?.[1]).sort()).toEqual(['1', '2']);
+    const verdicts = pdfsig(file);
+    expect(verdicts).toHaveLength(2);
+    expect(verdicts.every((v) => v.valid)).toBe(true);
+    expect(verdicts.map((v) => v.signer).sort()).toEqual(['Anna Åberg', 'Örjan Ek']);
+    // The lock is gone once both are done.
+    expect(readdirSync(dir).filter((f) => f.includes('kansli-lock'))).toEqual([]);
+  }, 60_000);
+
+  it('gives up waiting for a lock that is not released, in one clear message, leaving the file as it was', async () => {
+    const file = join(dir, 'held.pdf');
+    copyFileSync(letter, file);
+    const before = readFileSync(file);
+    const p12 = certificate('held', '/CN=Väntar Länge/C=SE');
+    await withLock(file, 'a test holding the lock', async () => {
+      await expect(signPdf({ input: file, cert: p12, passphrase: PASS, waitMs: 500 })).rejects.toThrow(
+        new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use: another kansli sign of .*held\\.pdf is already running \\(lock .*\\.held\\.pdf\\.kansli-lock\\); wait for it to finish and try again$`),
+      );
+    });
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('keeps the mode of a signed file, and signs the target of a symbolic link, keeping the link', () => {
+    const folder = join(dir, 'mode');
+    mkdirSync(folder);
+    const file = join(folder, 'letter.pdf');
+    copyFileSync(letter, file);
+    chmodSync(file, 0o640);
+    const p12 = certificate('mode', '/CN=Mode Modesson/C=SE');
+    expect(sign(file, p12).status).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+
+    const link = join(folder, 'link.pdf');
+    symlinkSync('letter.pdf', link);
+    const r = sign(link, p12);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe('letter.pdf');
+    expect(pdfsig(file)).toHaveLength(2);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(folder).sort()).toEqual(['link.pdf', 'letter.pdf'].sort());
+  });
+
+  it('never writes key material to disk: nothing appears in TMPDIR while signing', async () => {
+    const tmp = join(dir, 'private-tmp');
+    mkdirSync(tmp);
+    const file = join(dir, 'keyless.pdf');
+    copyFileSync(letter, file);
+    const p12 = certificate('keyless', '/CN=Nyckel Lös/C=SE');
+    // inotify sees a file even if it is removed at once (the old signer wrote key.pem here and removed it).
+    const seen: string[] = [];
+    const watcher = watch(tmp, { recursive: true }, (_event, name) => void seen.push(String(name)));
+    const r = await signAsync(file, p12, [], { TMPDIR: tmp });
+    await new Promise((done) => setTimeout(done, 200));
+    watcher.close();
+    expect(r.status, r.stderr).toBe(0);
+    expect(seen).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    // Nor beside the signed file.
+    for (const name of readdirSync(dir)) {
+      if (statSync(join(dir, name)).isFile() && !name.endsWith('.key')) expect(readFileSync(join(dir, name)).includes('PRIVATE KEY'), name).toBe(false);
+    }
+    expect(pdfsig(file)).toEqual([{ valid: true, signer: 'Nyckel Lös' }]);
   });
 });

@@ -1,0 +1,55 @@
+/**
+ * Certificates and signature checks for the signing tests. Certificates are made at test time
+ * with openssl: no private key is committed.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { CLI, kansli, run } from '../helpers.js';
+
+export const PASS = 'hemligt lösenord';
+
+/** A self-signed certificate in a PKCS#12 file in `dir`, valid from now for `days`. */
+export function certificate(dir: string, id: string, subject: string, days = 2): string {
+  const key = join(dir, `${id}.key`);
+  const crt = join(dir, `${id}.crt`);
+  const p12 = join(dir, `${id}.p12`);
+  const req = run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-subj', subject, '-days', String(days), '-keyout', key, '-out', crt]);
+  expect(req.status, req.stderr).toBe(0);
+  const exp = run('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p12, '-passout', 'env:P12PASS'], { env: { ...process.env, P12PASS: PASS } });
+  expect(exp.status, exp.stderr).toBe(0);
+  return p12;
+}
+
+/** `kansli sign FILE --cert P12 …` with the passphrase in the environment, as a user runs it. */
+export const sign = (file: string, p12: string, extra: readonly string[] = [], options: { passphrase?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  kansli(['sign', file, '--cert', p12, ...extra], { ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...options.env, KANSLI_CERT_PASSPHRASE: options.passphrase ?? PASS } });
+
+/** The same, as a process running beside others: resolves when it exits. */
+export function signAsync(file: string, p12: string, extra: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'sign', file, '--cert', p12, ...extra], { env: { ...process.env, ...env, KANSLI_CERT_PASSPHRASE: PASS } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr }));
+  });
+}
+
+export interface Verdict {
+  readonly valid: boolean;
+  readonly signer: string;
+}
+
+/** Each signature as poppler's pdfsig sees it: whether it verifies, and who made it. */
+export function pdfsig(file: string): Verdict[] {
+  const text = run('pdfsig', [file]).stdout;
+  return text
+    .split(/^Signature #\d+:$/m)
+    .slice(1)
+    .map((block) => ({
+      valid: /Signature Validation: Signature is Valid\./.test(block),
+      signer: /Signer Certificate Common Name: (.*)$/m.exec(block)?.[1] ?? '',
+    }));
+}
