@@ -179,7 +179,7 @@ function installedCopy(): string {
   mkdirSync(join(dir, 'src', 'content'), { recursive: true });
   cpSync(join(CLI, '..'), join(dir, 'dist', 'bundle'), { recursive: true });
   cpSync(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
-  cpSync(join(ROOT, 'src', 'content', 'schemas'), join(dir, 'src', 'content', 'schemas'), { recursive: true });
+  cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
