@@ -49,7 +49,8 @@ await build({
   platform: 'node',
   target: 'node20',
   // Imported directly only by kansli compare, which writes its own documents.
-  external: ['pdfkit', 'fontkit', 'docx'],
+  // unicode-name: 1.7 MB of character names, loaded only to word an error (content/text.ts).
+  external: ['pdfkit', 'fontkit', 'docx', 'unicode-name'],
   plugins: [engineOutside],
   // Some bundled packages are CommonJS and call require, which an ES module does not have.
   banner: { js: "import { createRequire as kansliCreateRequire } from 'node:module'; const require = kansliCreateRequire(import.meta.url);" },

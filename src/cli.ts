@@ -308,7 +308,7 @@ const buildCommand = program
   .option('--force', 'rebuild every file, even those whose inputs have not changed')
   .option('--signed <dir>', 'folder of signed documents, which builds never write in (default: signerat beside the output folder)')
   .option('--json', 'print a machine-readable report on stdout')
-  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
+  .addOption(new Option('--workers <n>', 'worker threads (0: render in the main thread; never more than the cores or the documents); default: the main thread below 48 documents, one worker per core from 48').argParser((v) => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
     return v;
   }));

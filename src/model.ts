@@ -24,7 +24,13 @@ export type Inline =
    */
   | { readonly type: 'inserted'; readonly children: readonly Inline[] }
   | { readonly type: 'deleted'; readonly children: readonly Inline[] }
-  | { readonly type: 'break' };
+  | { readonly type: 'break' }
+  /**
+   * A reference to an article of the same statute by its number, "17 §" (articleLabel): the
+   * number-th article heading of the document. Writers print the label; the DOCX makes it a
+   * field to that heading, so Word renumbers it when an article moves.
+   */
+  | { readonly type: 'articleRef'; readonly number: number };
 
 export type HeadingLevel = 1 | 2 | 3;
 
@@ -127,10 +133,22 @@ export interface DocumentMeta {
   readonly documentId: string;
   /** The member a per-member document is for; null for a document made once. */
   readonly member: { readonly id: string; readonly name: string } | null;
-  /** The charter version (12 hex digits) the document prints, when it prints one. */
-  readonly charterVersion: string | null;
+  /**
+   * The charter version the document prints, when it prints one: a document that does not is
+   * not filed under a version, so a new charter version leaves it as it was.
+   */
+  readonly charter: CharterVersion | null;
   /** The moment written into file metadata (creation and modification dates). */
   readonly timestamp: Date;
+}
+
+export interface CharterVersion {
+  /** The first 12 hex digits of the charter's hash ("Version 4f8dc01ef9c…"). */
+  readonly version: string;
+  /** Its label ("Förslag inför medlemmarnas beslut"), when the charter has one. */
+  readonly label: string | null;
+  /** The day it was adopted, ISO yyyy-mm-dd, once it has been. */
+  readonly adopted: string | null;
 }
 
 export interface Document {
@@ -147,6 +165,8 @@ export function inlineText(children: readonly Inline[]): string {
           return node.value;
         case 'break':
           return '\n';
+        case 'articleRef':
+          return articleLabel(node.number);
         case 'emphasis':
         case 'strong':
         case 'inserted':

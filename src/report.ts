@@ -2,16 +2,30 @@
  * Problems as an author reads them: `file:line:column: message`, then the line itself with a
  * caret under the column, as the Elm and Rust compilers do.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { formatProblem, type Problem } from './content/problems.js';
+import { readContentFile } from './content/read.js';
+import { refusalOf } from './content/text.js';
 
 const lineCache = new Map<string, string[] | null>();
 
 function sourceLine(file: string, line: number): string | null {
   if (!lineCache.has(file)) {
-    lineCache.set(file, existsSync(file) ? readFileSync(file, 'utf8').split(/\r?\n/) : null);
+    // Read as the loader does: the file may be a named pipe, a folder or unreadable, and that
+    // was the problem being reported; then there is no line to show.
+    const read = readContentFile(file);
+    lineCache.set(file, read.ok ? new TextDecoder().decode(read.bytes).split(/\r?\n/) : null);
   }
-  return lineCache.get(file)?.[line - 1] ?? null;
+  const text = lineCache.get(file)?.[line - 1];
+  return text === undefined ? null : safeForTerminal(text);
+}
+
+/**
+ * The text with each character a content text may not hold (controls, bidirectional overrides
+ * and the like) shown as "?": such a character, often the very one reported, would otherwise
+ * reorder or garble the terminal line. One code unit for one keeps the caret in its column.
+ */
+function safeForTerminal(text: string): string {
+  return text.replace(/[^\n\t]/gu, (c) => (refusalOf(c.codePointAt(0)!, false) && c !== '\r' ? '?'.repeat(c.length) : c));
 }
 
 export function describeProblem(p: Problem, withFrame = true): string {

@@ -2,9 +2,11 @@
  * The command line as a user meets it: exit codes, messages on stderr, no stack traces, and
  * nothing written when something is wrong.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE } from './content/hostile.js';
 import { contentCopy, edit, has, kansli, normalizeSpace, pdfText, run, tempDir } from './helpers.js';
 
 const noStackTrace = (text: string): void => {
@@ -81,4 +83,65 @@ describe('kansli build', () => {
     const plain = run('pandoc', ['-f', 'docx', '-t', 'plain', '--wrap=none', join(out, 'beslut-delta-i-lansprocess', 'koping.docx')]).stdout;
     expect(plain).toContain(`beslutar att ${hostile} ska delta`);
   });
+});
+
+describe('hostile text and unreadable content files, at the command line', () => {
+  /** Every file of a folder with its bytes' hash and modification time: "not changed" means all equal. */
+  const snapshot = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      (readdirSync(dir, { recursive: true }) as string[]).sort().map((f) => {
+        const path = join(dir, f);
+        const stat = statSync(path);
+        return [f, stat.isFile() ? `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${stat.mtimeMs}` : 'folder'];
+      }),
+    );
+
+  let built: string;
+  let before: Record<string, string>;
+  beforeAll(() => {
+    built = join(tempDir(), 'output');
+    const r = kansli(['build', '--out', built, '--only', 'forbundsordning']);
+    expect(r.status, r.stderr).toBe(0);
+    before = snapshot(built);
+  });
+
+  const refused = (args: string[], line: RegExp): void => {
+    const r = kansli(args);
+    expect(r.status, r.stderr).toBe(1);
+    noStackTrace(r.stderr);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).toMatch(line);
+  };
+
+  for (const c of HOSTILE) {
+    it(`${c.name}: check and build exit 1 at file:line:column; no output is written or changed`, () => {
+      const dir = contentCopy();
+      const where = c.apply(dir);
+      const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const line = new RegExp(`^${escape(join(dir, where.file))}:${where.line}:${where.column}: ${c.message.source.replace(/\$$/, '')}`, 'm');
+      refused(['check', '--content', dir], line);
+      const fresh = join(tempDir(), 'output');
+      refused(['build', '--content', dir, '--out', fresh], line);
+      expect(existsSync(fresh)).toBe(false);
+      refused(['build', '--content', dir, '--out', built, '--only', 'forbundsordning'], line);
+      expect(snapshot(built)).toEqual(before);
+    });
+  }
+
+  for (const [kind, make, message] of [
+    ['a named pipe', (path: string) => expect(run('mkfifo', [path]).status).toBe(0), 'it is a named pipe (FIFO), not a file; content files must be ordinary files'],
+    ['a folder', (path: string) => mkdirSync(path), 'it is a folder, not a file'],
+  ] as const) {
+    it(`a content file that is ${kind}: one line naming it from check and build, never a hang`, () => {
+      const dir = contentCopy();
+      const path = join(dir, 'principles.yaml');
+      rmSync(path);
+      make(path);
+      const line = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: ${message.replace(/[()]/g, '\\$&')}$`, 'm');
+      refused(['check', '--content', dir], line);
+      const fresh = join(tempDir(), 'output');
+      refused(['build', '--content', dir, '--out', fresh], line);
+      expect(existsSync(fresh)).toBe(false);
+    });
+  }
 });

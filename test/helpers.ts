@@ -77,3 +77,51 @@ export function pdfText(file: string, raw = true): string {
 export function kansli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
   return run(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
 }
+
+/** One text line as poppler places it on a page, in points from the top left. */
+export interface LineBox {
+  readonly page: number;
+  readonly xMin: number;
+  readonly yMin: number;
+  readonly xMax: number;
+  readonly yMax: number;
+  readonly text: string;
+}
+
+/** Every text line of a PDF with its box, from `pdftotext -bbox-layout` (poppler, not our code). */
+export function pdfLines(file: string): LineBox[][] {
+  const r = run('pdftotext', ['-enc', 'UTF-8', '-bbox-layout', file, '-']);
+  if (r.status !== 0) throw new Error(`pdftotext -bbox-layout failed on ${file}: ${r.stderr}`);
+  const pages: LineBox[][] = [];
+  for (const page of r.stdout.split('<page ').slice(1)) {
+    const lines: LineBox[] = [];
+    for (const m of page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
+      const words = [...m[5]!.matchAll(/<word [^>]*>([^<]*)<\/word>/g)].map((w) => w[1]);
+      lines.push({ page: pages.length + 1, xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: words.join(' ') });
+    }
+    pages.push(lines);
+  }
+  return pages;
+}
+
+/**
+ * Pairs of lines on one page that print over each other: their boxes share some width and more
+ * than a quarter of the lower line's height. Lines side by side (two signature blocks) or
+ * merely touching (poppler's boxes include the font's full ascent and descent) are not.
+ */
+export function overprintedLines(pages: readonly (readonly LineBox[])[]): [LineBox, LineBox][] {
+  const found: [LineBox, LineBox][] = [];
+  for (const lines of pages) {
+    for (let i = 0; i < lines.length; i++) {
+      for (let j = i + 1; j < lines.length; j++) {
+        const a = lines[i]!;
+        const b = lines[j]!;
+        const width = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+        const height = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+        const smaller = Math.min(a.yMax - a.yMin, b.yMax - b.yMin);
+        if (width > 0 && height > smaller / 4) found.push([a, b]);
+      }
+    }
+  }
+  return found;
+}

@@ -3,16 +3,18 @@
  * These are the readers a registrar, a web publisher and a Word user have; our own code never
  * judges its own output here. Each test skips, saying why, where its program is missing.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, check } from '../src/build/build.js';
 import { plan } from '../src/build/plan.js';
 import { renderUnit } from '../src/build/render.js';
 import { documentText, type Block, type Document } from '../src/model.js';
+import { writeDocx } from '../src/write/docx.js';
 import { loadTemplates } from '../src/render/templates.js';
 import { sharedView } from '../src/render/view.js';
-import { CONTENT, has, normalizeSpace, pdfText, run, tempDir } from './helpers.js';
+import { CONTENT, has, normalizeSpace, overprintedLines, pdfLines, pdfText, run, tempDir, type LineBox } from './helpers.js';
 
 const out = join(tempDir(), 'output');
 const timestamp = new Date('2023-03-01T00:00:00Z');
@@ -50,6 +52,37 @@ function modelText(model: Document): string {
   let text = ` ${normalizeSpace(documentText(model).join(' '))} `;
   for (const header of tableHeaders(model.blocks)) text = text.split(` ${header} `).join(' ');
   return text.trim();
+}
+
+const pageCount = (file: string): number => Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [file]).stdout)![1]);
+
+/** Overprinted lines as a readable message: where, and which text. */
+function describeOverprints(pairs: readonly [LineBox, LineBox][]): string {
+  const at = (l: LineBox): string => `"${l.text.slice(0, 40)}" (y ${l.yMin.toFixed(1)}–${l.yMax.toFixed(1)})`;
+  return pairs.map(([a, b]) => `page ${a.page}: ${at(a)} over ${at(b)}`).join('; ');
+}
+
+/**
+ * Where a PDF breaks the page rules both writers keep: a page that ends with a heading, or a
+ * signature block that starts on one page and ends on another (its first and last lines, the
+ * party and "Namnförtydligande", on different pages).
+ */
+function pageRuleBreaches(file: string, model: Document): string[] {
+  const breaches: string[] = [];
+  const headings = new Set(
+    model.blocks.flatMap((b) => (b.type === 'heading' ? [normalizeSpace(b.children.map((n) => ('value' in n ? n.value : '')).join(''))] : [])),
+  );
+  const signatureHeadings = new Set(model.blocks.flatMap((b) => (b.type === 'signatures' ? b.signatures.map((s) => `För ${s.party}`) : [])));
+  for (let page = 1; page <= pageCount(file); page++) {
+    const text = run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), file, '-']).stdout;
+    const lines = bodyText(text, model).length > 0 ? text.split('\n').map(normalizeSpace).filter((l) => l !== '' && l !== model.meta.author && !/^Sida \d+ av \d+$/.test(l)) : [];
+    const last = lines[lines.length - 1] ?? '';
+    if (headings.has(last.replace(/^\d+ § /, ''))) breaches.push(`page ${page} ends with heading "${last}"`);
+    const starts = lines.filter((l) => signatureHeadings.has(l)).length;
+    const ends = lines.filter((l) => l === 'Namnförtydligande').length;
+    if (starts !== ends) breaches.push(`page ${page}: ${starts} signature blocks start, ${ends} end`);
+  }
+  return breaches;
 }
 
 const headingLevels = (model: Document): number[] => model.blocks.flatMap((b) => (b.type === 'heading' ? [b.level] : []));
@@ -107,22 +140,14 @@ describe.runIf(has('pdfinfo') && has('pdffonts') && has('qpdf') && has('pdftotex
   });
 
   it('never leaves a heading alone at the foot of a page, nor splits a signature block', () => {
-    for (const { stem, model } of documents) {
-      const pages = Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdfOf(stem)]).stdout)![1]);
-      const headings = new Set(
-        model.blocks.flatMap((b) => (b.type === 'heading' ? [normalizeSpace(b.children.map((n) => ('value' in n ? n.value : '')).join(''))] : [])),
-      );
-      const signatureHeadings = new Set(model.blocks.flatMap((b) => (b.type === 'signatures' ? b.signatures.map((s) => `För ${s.party}`) : [])));
-      for (let page = 1; page <= pages; page++) {
-        const text = run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), pdfOf(stem), '-']).stdout;
-        const lines = bodyText(text, model).length > 0 ? text.split('\n').map(normalizeSpace).filter((l) => l !== '' && l !== model.meta.author && !/^Sida \d+ av \d+$/.test(l)) : [];
-        const last = lines[lines.length - 1] ?? '';
-        expect(headings.has(last.replace(/^\d+ § /, '')), `${stem} page ${page} ends with heading "${last}"`).toBe(false);
-        // Every signature block that starts on a page ends on it: its first and last lines meet.
-        const starts = lines.filter((l) => signatureHeadings.has(l)).length;
-        const ends = lines.filter((l) => l === 'Namnförtydligande').length;
-        expect(ends, `${stem} page ${page}: ${starts} signature blocks start, ${ends} end`).toBe(starts);
-      }
+    for (const { stem, model } of documents) expect(pageRuleBreaches(pdfOf(stem), model), stem).toEqual([]);
+  });
+
+  it('prints no text line over another (pdftotext -bbox-layout)', () => {
+    for (const { stem } of documents) {
+      const pages = pdfLines(pdfOf(stem));
+      expect(pages.length, stem).toBe(pageCount(pdfOf(stem)));
+      expect(describeOverprints(overprintedLines(pages)), stem).toBe('');
     }
   });
 
@@ -167,25 +192,109 @@ describe.runIf(has('pandoc'))('every DOCX, read by pandoc', () => {
   });
 });
 
-describe.runIf(has('soffice') && has('pdftotext'))('every DOCX, opened by LibreOffice', () => {
-  it('converts to PDF without error, with the same text as our PDF', () => {
-    const converted = join(tempDir(), 'libreoffice');
+describe('every DOCX, as XML', () => {
+  it('has no direct run formatting (bold, italics, colour) on the text of the documents, their headers and footers', () => {
+    for (const { stem } of documents) {
+      const parts = unzipSync(readFileSync(docxOf(stem)), { filter: (f) => /^word\/(document|header\d*|footer\d*)\.xml$/.test(f.name) });
+      expect(Object.keys(parts).length, stem).toBeGreaterThanOrEqual(3);
+      for (const [name, bytes] of Object.entries(parts)) {
+        const direct = [...strFromU8(bytes).matchAll(/<w:r>\s*<w:rPr>([\s\S]*?)<\/w:rPr>/g)].flatMap((m) => m[1]!.match(/<w:(b|i|color)\b[^>]*\/>/g) ?? []);
+        expect(direct, `${stem} ${name}`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe.runIf(has('soffice') && has('pdftotext') && has('pdfinfo') && has('pdffonts'))('every DOCX, laid out by LibreOffice', () => {
+  const converted = join(tempDir(), 'libreoffice');
+  const theirs = (stem: string): string => join(converted, `${stem}.pdf`);
+
+  beforeAll(() => {
     mkdirSync(converted);
     const profile = `file://${tempDir('kansli-lo-profile-')}`;
-    // One call converts all files: LibreOffice starts once. Names are unique per folder, so
-    // convert folder by folder to keep member files apart.
+    // One call per folder converts its files: LibreOffice starts once for each. Names are unique
+    // per folder only, so folder by folder keeps member files apart.
     const byFolder = new Map<string, string[]>();
     for (const { stem } of documents) byFolder.set(stem.split('/')[0]!, [...(byFolder.get(stem.split('/')[0]!) ?? []), docxOf(stem)]);
     for (const [folder, files] of byFolder) {
       const target = join(converted, folder);
       const r = run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', target, ...files]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(readdirSync(target).sort()).toEqual(files.map((f) => basename(f).replace(/\.docx$/, '.pdf')).sort());
-    }
-    for (const { stem, model } of documents) {
-      const theirs = bodyText(pdfText(join(converted, `${stem}.pdf`)), model);
-      const ours = bodyText(pdfText(pdfOf(stem)), model);
-      expect(theirs, stem).toBe(ours);
+      if (r.status !== 0) throw new Error(`soffice failed on ${folder}: ${r.stderr}`);
+      const made = readdirSync(target).sort();
+      const expected = files.map((f) => basename(f).replace(/\.docx$/, '.pdf')).sort();
+      if (made.join() !== expected.join()) throw new Error(`soffice made ${made.join(', ')} of ${expected.join(', ')}`);
     }
   }, 300_000);
+
+  it('gives the model\'s text, whitespace normalised', () => {
+    expect(documents).toHaveLength(28);
+    for (const { stem, model } of documents) expect(bodyText(pdfText(theirs(stem)), model), stem).toBe(modelText(model));
+  });
+
+  it('breaks into as many pages as our PDF', () => {
+    for (const { stem } of documents) expect(pageCount(theirs(stem)), stem).toBe(pageCount(pdfOf(stem)));
+  });
+
+  it('prints no text line over another (pdftotext -bbox-layout)', () => {
+    for (const { stem } of documents) expect(describeOverprints(overprintedLines(pdfLines(theirs(stem)))), stem).toBe('');
+  });
+
+  it('never leaves a heading alone at the foot of a page, nor splits a signature block', () => {
+    for (const { stem, model } of documents) expect(pageRuleBreaches(theirs(stem), model), stem).toEqual([]);
+  });
+
+  it('uses the embedded DejaVu where DejaVu is not installed, and breaks the same pages', async () => {
+    // A fontconfig that knows only Liberation: DejaVu is not installed, as on most Windows PCs.
+    const dir = tempDir('kansli-no-dejavu-');
+    const conf = join(dir, 'fonts.conf');
+    writeFileSync(conf, `<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts/truetype/liberation2</dir><cachedir>${dir}/cache</cachedir></fontconfig>\n`);
+    const env = { ...process.env, FONTCONFIG_FILE: conf };
+    const profile = `file://${tempDir('kansli-lo-profile-')}`;
+    const convert = (files: readonly string[], target: string): void => {
+      const r = run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', target, ...files], { env });
+      if (r.status !== 0) throw new Error(`soffice failed: ${r.stderr}`);
+    };
+    const fontsOf = (pdf: string): string[] => run('pdffonts', [pdf]).stdout.trim().split('\n').slice(2).map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, ''));
+    // The control: without embedded fonts LibreOffice must substitute, or this test proves nothing.
+    const bare = join(dir, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'charter.docx'), await writeDocx(documents.find((d) => d.stem === 'forbundsordning/forbundsordning')!.model, { embedFonts: false }));
+    convert([join(bare, 'charter.docx')], bare);
+    expect(fontsOf(join(bare, 'charter.pdf')).some((f) => f.startsWith('DejaVu'))).toBe(false);
+    for (const folder of new Set(documents.map((d) => d.stem.split('/')[0]!))) {
+      const ofFolder = documents.filter((d) => d.stem.startsWith(`${folder}/`));
+      convert(ofFolder.map((d) => docxOf(d.stem)), join(dir, folder));
+      for (const { stem } of ofFolder) {
+        const pdf = join(dir, `${stem}.pdf`);
+        const fonts = fontsOf(pdf);
+        expect(fonts.length, stem).toBeGreaterThan(0);
+        for (const font of fonts) expect(font, stem).toMatch(/^DejaVu(Serif|Sans)(-Bold|-Italic)?$/);
+        expect(pageCount(pdf), stem).toBe(pageCount(pdfOf(stem)));
+      }
+    }
+  }, 300_000);
+
+  it('reads the registry facts as the document\'s custom properties', () => {
+    // One document of each kind, as flat ODF, whose metadata LibreOffice writes as it read it.
+    const sample = documents.filter((d, i) => documents.findIndex((x) => x.stem.split('/')[0] === d.stem.split('/')[0]) === i);
+    const profile = `file://${tempDir('kansli-lo-profile-')}`;
+    for (const { stem, model } of sample) {
+      // One call each: member files of different folders share names.
+      const target = join(converted, 'fodt', stem.split('/')[0]!);
+      const r = run('soffice', [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'fodt', '--outdir', target, docxOf(stem)]);
+      expect(r.status, r.stderr).toBe(0);
+      const fodt = readFileSync(join(target, `${basename(stem)}.fodt`), 'utf8');
+      const read = Object.fromEntries([...fodt.matchAll(/<meta:user-defined meta:name="([^"]+)"[^>]*>([^<]*)<\/meta:user-defined>/g)].map((m) => [m[1], m[2]]));
+      const { meta } = model;
+      expect(read, stem).toMatchObject({
+        DocumentId: meta.documentId,
+        ...(meta.charter ? { CharterVersion: meta.charter.version } : {}),
+        ...(meta.member ? { Member: meta.member.name } : {}),
+        ...(meta.dnr ? { Dnr: meta.dnr } : {}),
+        ...(meta.charter?.label ? { CharterLabel: meta.charter.label } : {}),
+      });
+      expect(read.Member === undefined, stem).toBe(meta.member === null);
+      expect(read.CharterVersion === undefined, stem).toBe(meta.charter === null);
+    }
+  });
 });

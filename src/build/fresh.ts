@@ -4,9 +4,10 @@
  * is nothing to do, and nothing is parsed, validated or loaded. Light to import on purpose.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_FILES } from '../content/files.js';
+import { readContentFile } from '../content/read.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
 import { readManifest, type Manifest } from './manifest.js';
@@ -19,7 +20,10 @@ export function sourcesDigest(contentDir: string, templatesDir: string, timestam
   const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
   for (const name of CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
-    hash.update(`${name}\n`).update(existsSync(path) ? readFileSync(path) : 'missing').update('\n');
+    // Read as the loader reads: a named pipe or folder in place of a file must not hang or
+    // throw here, before the loader can report it.
+    const read = readContentFile(path);
+    hash.update(`${name}\n`).update(read.ok ? read.bytes : `unreadable: ${read.message}`).update('\n');
   }
   return hash.digest('hex');
 }

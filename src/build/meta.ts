@@ -1,14 +1,14 @@
 /** The metadata of a document: title, author, subject, dates, as both writers set them. */
 import type { Content } from '../content/types.js';
-import type { DocumentMeta } from '../model.js';
+import type { CharterVersion, DocumentMeta } from '../model.js';
+import { charterHash } from '../render/view.js';
 import type { Unit } from './plan.js';
 
 /**
- * `charterVersion`: the version the document prints (renderTracked knows whether it read it); a
- * document that does not print one is not filed under one, so a new charter version leaves it as
- * it was.
+ * `printsCharter`: whether the document prints the charter version (renderTracked knows whether
+ * it read it); a document that does not is not filed under one.
  */
-export function documentMeta(content: Content, unit: Unit, timestamp: Date, charterVersion: string | null = null): DocumentMeta {
+export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false): DocumentMeta {
   const { document, member } = unit;
   return {
     title: member ? `${document.title} – ${member.name}` : document.title,
@@ -20,8 +20,21 @@ export function documentMeta(content: Content, unit: Unit, timestamp: Date, char
     date: document.date.known ? document.date.value : null,
     documentId: document.id,
     member: member ? { id: member.id, name: member.name } : null,
-    charterVersion,
+    charter: printsCharter ? charterVersion(content) : null,
     timestamp,
   };
+}
+
+/** Hashed once per loaded content: every document of a build names the same version. */
+const versions = new WeakMap<Content, CharterVersion>();
+
+export function charterVersion(content: Content): CharterVersion {
+  let known = versions.get(content);
+  if (!known) {
+    const { version } = content.charter;
+    known = { version: charterHash(content.charter, content).slice(0, 12), label: version.label ?? null, adopted: version.adopted ?? null };
+    versions.set(content, known);
+  }
+  return known;
 }
 

@@ -415,7 +415,9 @@ export function madeByKansli(manifestPath: string): boolean {
  * the way of a file this build writes (`planned`) is refused, named.
  */
 export function foreignEntries(place: OutputPlace, ours: ReadonlySet<string>, planned: ReadonlySet<string>): string[] {
-  const foreign = outputEntries(place).filter((p) => p !== MANIFEST && !ours.has(p));
+  // An empty folder (a rescued signed PDF's, say) that the build puts files into again is no one's.
+  const filled = (p: string): boolean => [...planned].some((q) => q.startsWith(`${p}/`)) && statSync(join(place.target, p)).isDirectory();
+  const foreign = outputEntries(place).filter((p) => p !== MANIFEST && !ours.has(p) && !filled(p));
   for (const p of foreign) {
     const clash = planned.has(p) || [...planned].some((q) => q.startsWith(`${p}/`) || p.startsWith(`${q}/`));
     if (clash) {

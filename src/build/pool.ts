@@ -27,6 +27,8 @@ export interface Pool {
   /** Renders the units, each on whichever worker is free; each result goes to `onDone`. */
   run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void): Promise<void>;
   close(): Promise<void>;
+  /** How many workers have been started (never more than the cores, nor than units asked for). */
+  started(): number;
 }
 
 /**
@@ -37,18 +39,33 @@ function fromWorker(error: { readonly message: string; readonly problem?: unknow
   return error.problem ? new TemplateError(error.problem as Problem) : error instanceof Error ? error : new Error(error.message);
 }
 
+/**
+ * How many workers a run starts: never more than the cores (threads beyond them only share the
+ * cores, each with its own fonts, templates and heap, so `--workers 1000` asked for a thousand
+ * heaps) nor than the units to render (a worker without a unit costs its start-up for nothing).
+ */
+export function workerCount(requested: number, units: number, cores = availableParallelism()): number {
+  if (units <= 0) return 0;
+  return Math.max(1, Math.min(requested, cores, units));
+}
+
 export function startPool(templatesDir: string, count = defaultWorkers()): Pool {
   const init: WorkerInit = { templatesDir };
-  const workers = Array.from({ length: count }, () => {
-    // The young generation bounded at 16 MB: rendering allocates many short-lived objects, and a
-    // larger one bought no speed, only memory (docs/benchmarks.md).
+  const limit = Math.max(1, workerCount(count, Infinity));
+  // Started when a run knows how many units it has (workerCount), and kept for the next run.
+  const workers: Worker[] = [];
+  const start = (): Worker => {
+    // The young generation bounded at 16 MB: rendering allocates many short-lived objects. On a
+    // national build (npm run bench) 16 MB was as fast as 24 or 32 and kept the peak resident
+    // memory of the process about 30 MB lower.
     const worker = new Worker(WORKER, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     // An idle worker must not keep the process alive if the build fails before using it.
     worker.unref();
     return worker;
-  });
+  };
   return {
     async run(content, timestamp, units, onDone) {
+      while (workers.length < workerCount(limit, units.length)) workers.push(start());
       let next = 0;
       // After the first failure no worker's result is taken any more: the build is being
       // abandoned, and its output must not receive files.
@@ -61,7 +78,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
         }
       };
       await Promise.all(
-        workers.map(
+        workers.slice(0, workerCount(limit, units.length)).map(
           (worker) =>
             new Promise<void>((resolve, reject) => {
               worker.ref();
@@ -107,5 +124,6 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
     },
+    started: () => workers.length,
   };
 }

@@ -27,8 +27,7 @@ export function renderTracked(content: Content, shared: SharedView, templates: T
   const blocks = templates.render(unit.document.template, tracked.view);
   const reads = tracked.reads();
   // Read, and so printed: the version is then part of the document's inputs (see deps.ts).
-  const version = reads.includes(CHARTER_VERSION_READ) ? shared.charter.versionHash : null;
-  return { model: { meta: documentMeta(content, unit, timestamp, version), blocks }, reads };
+  return { model: { meta: documentMeta(content, unit, timestamp, reads.includes(CHARTER_VERSION_READ)), blocks }, reads };
 }
 
 export interface Produced {

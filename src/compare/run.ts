@@ -10,7 +10,8 @@ import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../b
 import { rescueSigned, type Rescued } from '../sign/rescue.js';
 import { signedDirFor } from '../sign/place.js';
 import { FORMATS, type Format } from '../build/plan.js';
-import type { Document, DocumentMeta } from '../model.js';
+import type { CharterVersion, Document, DocumentMeta } from '../model.js';
+import { charterVersion } from '../build/meta.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
 import { processView, sharedView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
@@ -66,7 +67,8 @@ export function comparisonView(c: Comparison): ComparisonView {
   };
 }
 
-function meta(content: Content, id: string, title: string, subject: string, member: Member | null, version: string, timestamp: Date): DocumentMeta {
+/** `charter`: the version proposed, which both the comparison and the proposals print and concern. */
+function meta(content: Content, documentId: string, title: string, subject: string, member: Member | null, charter: CharterVersion, timestamp: Date): DocumentMeta {
   return {
     title: member ? `${title} – ${member.name}` : title,
     author: content.issuer,
@@ -75,10 +77,9 @@ function meta(content: Content, id: string, title: string, subject: string, memb
     language: 'sv-SE',
     dnr: null,
     date: null,
-    documentId: id,
+    documentId,
     member: member ? { id: member.id, name: member.name } : null,
-    // Both print the proposed version, which is what a council adopts.
-    charterVersion: version,
+    charter,
     timestamp,
   };
 }
@@ -115,7 +116,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     stem: COMPARISON_TEMPLATE,
     document: COMPARISON_TEMPLATE,
     member: null,
-    model: { meta: meta(after, COMPARISON_TEMPLATE, title, subject, null, comparison.to.hash, timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
+    model: { meta: meta(after, COMPARISON_TEMPLATE, title, subject, null, charterVersion(after), timestamp), blocks: templates.render(COMPARISON_TEMPLATE, view(COMPARISON_TEMPLATE, title, subject, null)) },
   });
   // Nothing to decide when nothing changed: then the comparison says so, and no proposals are made.
   if (comparison.summary !== null) {
@@ -127,7 +128,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
         document: PROPOSAL_FOLDER,
         member,
         model: {
-          meta: meta(before, PROPOSAL_FOLDER, proposalTitle, proposalSubject, member, comparison.to.hash, timestamp),
+          meta: meta(before, PROPOSAL_FOLDER, proposalTitle, proposalSubject, member, charterVersion(after), timestamp),
           blocks: templates.render(PROPOSAL_TEMPLATE, view(PROPOSAL_FOLDER, proposalTitle, proposalSubject, member)),
         },
       });

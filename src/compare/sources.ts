@@ -3,12 +3,13 @@
  * read with `git show REV:path` into a temporary folder and loaded like any content, so it is
  * checked by the same schemas and rules; problems name the file as `REV:content/charter.yaml`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadContent } from '../content/load.js';
-import { ProblemsError } from '../content/problems.js';
+import { ProblemsError, START, type Problem } from '../content/problems.js';
+import { MAX_FILE_BYTES, TOO_LARGE } from '../content/read.js';
 import { CONTENT_FILES } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
@@ -28,6 +29,21 @@ function git(cwd: string, args: readonly string[]): string {
     const err = e as { code?: string; stderr?: string };
     if (err.code === 'ENOENT') throw new SourceError('git is not installed; compare content folders with --from-content and --to-content instead');
     throw new SourceError((err.stderr ?? String(e)).trim().split('\n')[0] ?? String(e));
+  }
+}
+
+/**
+ * `git show spec` written straight into a file: a blob of any size passes without being held in
+ * memory (a buffer with a limit turned a large file into "does not exist").
+ */
+function gitShowInto(cwd: string, spec: string, file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    const r = spawnSync('git', ['show', spec], { cwd, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    if (r.error) throw new SourceError(`git show ${spec}: ${r.error.message}`);
+    if (r.status !== 0) throw new SourceError((r.stderr ?? '').trim().split('\n')[0] || `git show ${spec} failed`);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -54,18 +70,27 @@ function checkout(dir: string, rev: string): { folder: string; label: (file: str
   }
   const folder = join(mkdtempSync(join(tmpdir(), 'kansli-compare-')), 'content');
   mkdirSync(folder);
-  for (const name of CONTENT_FILES) {
-    const path = `${prefix}${name}.yaml`;
-    let text: string;
-    try {
-      text = git(top, ['show', `${rev}:${path}`]);
-    } catch {
-      rmSync(join(folder, '..'), { recursive: true, force: true });
-      throw new SourceError(`${rev}:${path} does not exist: revision ${rev} has no ${name}.yaml in ${prefix || 'the repository root'}`);
+  const label = (file: string): string => `${rev}:${prefix}${file}`;
+  const tooLarge: Problem[] = [];
+  try {
+    for (const name of CONTENT_FILES) {
+      const path = `${prefix}${name}.yaml`;
+      let size: number;
+      try {
+        size = Number(git(top, ['cat-file', '-s', `${rev}:${path}`]).trim());
+      } catch {
+        throw new SourceError(`${rev}:${path} does not exist: revision ${rev} has no ${name}.yaml in ${prefix || 'the repository root'}`);
+      }
+      // Too large for a content file: the loader's own message, without copying the blob out.
+      if (size > MAX_FILE_BYTES) tooLarge.push({ severity: 'error', file: label(`${name}.yaml`), position: START, message: TOO_LARGE });
+      else gitShowInto(top, `${rev}:${path}`, join(folder, `${name}.yaml`));
     }
-    writeFileSync(join(folder, `${name}.yaml`), text);
+    if (tooLarge.length > 0) throw new ProblemsError(tooLarge);
+  } catch (e) {
+    rmSync(join(folder, '..'), { recursive: true, force: true });
+    throw e;
   }
-  return { folder, label: (file) => `${rev}:${prefix}${file}` };
+  return { folder, label };
 }
 
 /** Loads and checks one version of the content; every problem names the file the author knows. */

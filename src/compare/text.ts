@@ -7,6 +7,7 @@
 import type { Content, DocumentSpec } from '../content/types.js';
 import { inlineText, type Block } from '../model.js';
 import type { TemplateSet } from '../render/templates.js';
+import { plainArticleReferences } from '../render/references.js';
 import { documentView, sharedView } from '../render/view.js';
 
 export type PartKind = 'preamble' | 'article' | 'final';
@@ -89,13 +90,15 @@ export function charterText(content: Content, templates: TemplateSet, template =
     throw new Error(`templates/${template}.hbs printed ${cut.length} articles, but the charter has ${charter.articles.length}`);
   }
   const parts: Part[] = [];
-  if (charter.preamble.length > 0) parts.push({ id: PREAMBLE_ID, kind: 'preamble', number: null, heading: 'Inledning', paragraphs: charter.preamble });
+  // The view's texts carry marked article references (render/references.ts): as read, here.
+  const plain = (texts: readonly string[]): string[] => texts.map(plainArticleReferences);
+  if (charter.preamble.length > 0) parts.push({ id: PREAMBLE_ID, kind: 'preamble', number: null, heading: 'Inledning', paragraphs: plain(charter.preamble) });
   charter.articles.forEach((a, i) => {
     parts.push({ id: a.id, kind: 'article', number: a.number, heading: a.heading, paragraphs: cut[i]!.flatMap(blockParagraphs) });
   });
   if (charter.finalProvisions) {
     const { heading, numbered, provisions } = charter.finalProvisions;
-    parts.push({ id: FINAL_ID, kind: 'final', number: null, heading, paragraphs: numbered ? provisions.map((p, i) => `${i + 1}. ${p}`) : provisions });
+    parts.push({ id: FINAL_ID, kind: 'final', number: null, heading, paragraphs: plain(numbered ? provisions.map((p, i) => `${i + 1}. ${p}`) : provisions) });
   }
   return { title: charter.title, hash: charter.versionHash, label: charter.versionLabel, parts };
 }

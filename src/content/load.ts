@@ -2,9 +2,10 @@
  * The content stage: read content/*.yaml, parse with positions, validate each file against its
  * schema, run the cross-file rules, and hand back typed Content, or every problem at once.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalize } from './normalize.js';
+import { decodeContent, readContentFile } from './read.js';
 import { displayPath, ProblemsError, START, sortProblems, type Problem } from './problems.js';
 import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
@@ -22,8 +23,11 @@ export interface Loaded {
  * warnings) when anything is wrong; returns the content and its warnings otherwise.
  */
 export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'the content directory is a file, not a folder; --content names the folder holding parties.yaml and the others' }]);
   }
   const problems: Problem[] = [];
   const parsed = new Map<ContentFile, ParsedYaml>();
@@ -31,11 +35,19 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   for (const name of CONTENT_FILES) {
     const path = join(dir, `${name}.yaml`);
     const file = displayPath(path);
-    if (!existsSync(path)) {
-      problems.push({ severity: 'error', file, position: START, message: `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` });
+    const read = readContentFile(path);
+    if (!read.ok) {
+      const message = read.missing ? `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` : read.message;
+      problems.push({ severity: 'error', file, position: START, message });
       continue;
     }
-    const source = readFileSync(path, 'utf8');
+    const decoded = decodeContent(read.bytes);
+    if (!decoded.ok) {
+      problems.push({ severity: 'error', file, position: decoded.position, message: decoded.message });
+      continue;
+    }
+    // A UTF-8 byte order mark is allowed, and is no part of the text.
+    const source = decoded.text.startsWith('\ufeff') ? decoded.text.slice(1) : decoded.text;
     const result = parseYaml(file, source);
     if (!result.ok) {
       problems.push(...result.problems);

@@ -123,7 +123,11 @@ function explain(errors: readonly ErrorObject[], parsed: ParsedYaml): Problem[] 
     const umbrellaKeywords = ['oneOf', 'anyOf', 'if', 'propertyNames'];
     const umbrella = relevant.every((e) => umbrellaKeywords.includes(e.keyword));
     const chosen = umbrella ? relevant : relevant.filter((e) => !umbrellaKeywords.includes(e.keyword));
-    const messages = new Set(chosen.map((e) => sentence(e, parsed)));
+    let messages = new Set(chosen.map((e) => sentence(e, parsed)));
+    // A day that does not exist is the whole story: not also "expected a month (yyyy-mm)" from
+    // the other branch of a date-or-month field.
+    const calendar = [...messages].filter((m) => / is not a day of the calendar: /.test(m));
+    if (calendar.length > 0) messages = new Set(calendar);
     const prefer = chosen.some((e) => offendingKey(e) !== undefined) ? 'key' : 'value';
     const position = locate(parsed.positions, place, prefer);
     for (const message of mergeTypeErrors([...messages])) {
@@ -138,6 +142,25 @@ function offendingKey(e: ErrorObject): string | undefined {
   if (e.keyword === 'additionalProperties') return String(e.params.additionalProperty);
   if (e.keyword === 'propertyNames') return String(e.params.propertyName);
   return (e as ErrorObject & { propertyName?: string }).propertyName;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * For a text shaped like a date (yyyy-mm-dd, month 01–12) that names a day the calendar does
+ * not have, a sentence saying so ("2023-02-29 is not a day of the calendar: February 2023 has
+ * 28 days"); null for anything else. Only wording: the schema's pattern decides.
+ */
+export function impossibleDate(value: string): string | null {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Day 0 of the next month is the last day of this one (UTC, proleptic Gregorian).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 0);
+  const days = date.getUTCDate();
+  if (day >= 1 && day <= days) return null;
+  return `${value} is not a day of the calendar: ${MONTHS[month - 1]} ${year} has ${days} days`;
 }
 
 /** "expected a text" and "expected a number" at one place read better as one sentence. */
@@ -182,6 +205,8 @@ function sentence(e: ErrorObject, parsed: ParsedYaml): string {
     case 'type':
       return `expected ${what ?? TYPE_WORDS[String(e.params.type)] ?? String(e.params.type)}, found ${describeValue(value)}`;
     case 'pattern': {
+      const impossible = typeof value === 'string' ? impossibleDate(value) : null;
+      if (impossible) return impossible;
       // A key that breaks propertyNames: the key is what is wrong, not the mapping holding it.
       const key = (e as ErrorObject & { propertyName?: string }).propertyName;
       const found = key !== undefined ? `the key "${key}"` : describeValue(value);

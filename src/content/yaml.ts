@@ -10,13 +10,17 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
   type Document,
   type Node,
+  type Scalar,
 } from 'yaml';
+import { FACE_NAMES, facesLacking } from './coverage.js';
 import { START, type Position, type Problem } from './problems.js';
+import { MAX_FILE_BYTES, TOO_LARGE } from './read.js';
+import { badCharacters, describeCodePoint, isInvisibleOnly, isPlain, refusalMessage } from './text.js';
 
-/** Content files are short prose and facts; anything larger is a mistake or an attack. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export { MAX_FILE_BYTES };
 /** Aliases are handy for repeated facts; thousands of them are a "billion laughs" attack. */
 export const MAX_ALIAS_COUNT = 200;
 
@@ -47,7 +51,7 @@ export function parseYaml(file: string, source: string): ParseResult {
     problems: [{ severity: 'error', file, position, message }],
   });
   if (Buffer.byteLength(source, 'utf8') > MAX_FILE_BYTES) {
-    return problem(START, `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; content files hold facts and prose, not data dumps`);
+    return problem(START, TOO_LARGE);
   }
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: "2024-01-01" stays a string and "no" stays a string, so Norway and
@@ -77,9 +81,77 @@ export function parseYaml(file: string, source: string): ParseResult {
     // The yaml library throws only for alias abuse here; say so in the author's terms.
     return problem(START, `too many alias expansions (more than ${MAX_ALIAS_COUNT}); use fewer aliases (*name)`);
   }
+  const refused = textProblems(doc, source, file, at);
+  if (refused.length > 0) return { ok: false, problems: refused };
   const positions = new Map<string, Located>();
   collectPositions(doc, doc.contents as Node | null, [], undefined, at, positions, 0);
   return { ok: true, parsed: { file, data, positions } };
+}
+
+/**
+ * Every text of the file (values and keys, where they are written; an alias repeats a text
+ * already checked) against the characters a document may hold and the fonts can draw.
+ */
+function textProblems(doc: Document, source: string, file: string, at: (offset: number) => Position): Problem[] {
+  const problems: Problem[] = [];
+  const drawable = new Map<number, string[]>();
+  visit(doc, {
+    Scalar(key, node) {
+      if (typeof node.value !== 'string' || isPlain(node.value)) return;
+      const text = node.value;
+      const where = key === 'key' ? 'key' : 'value';
+      const start = node.range?.[0] ?? 0;
+      const report = (offset: number, message: string): void => {
+        problems.push({ severity: 'error', file, position: at(offset), message });
+      };
+      const bad = badCharacters(text, where === 'key');
+      for (const b of bad) report(sourceOffset(source, node, b.codePoint), refusalMessage(b, where));
+      if (bad.length > 0) return;
+      if (isInvisibleOnly(text)) {
+        report(start, `the ${where} is made only of invisible characters (${[...new Set(text)].map((c) => describeCodePoint(c.codePointAt(0)!)).join(', ')}); write the text, or remove the ${where}`);
+        return;
+      }
+      const seen = new Set<number>();
+      for (const char of text) {
+        const cp = char.codePointAt(0)!;
+        // Printable ASCII is drawn by every face (a test checks it): the common case stays cheap.
+        if ((cp >= 0x20 && cp < 0x7f) || seen.has(cp)) continue;
+        seen.add(cp);
+        let lacking = drawable.get(cp);
+        if (!lacking) drawable.set(cp, (lacking = facesLacking(cp).map((f) => FACE_NAMES[f])));
+        if (lacking.length > 0) {
+          report(
+            sourceOffset(source, node, cp),
+            `the ${where} holds ${describeCodePoint(cp)}, which the documents' fonts cannot draw (missing from ${lacking.join(', ')}); it would print as an empty box: write it in words or with other characters`,
+          );
+        }
+      }
+    },
+  });
+  return problems;
+}
+
+/** YAML escapes of double-quoted scalars, each with the code point it stands for. */
+const ESCAPE = /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs;
+const NAMED_ESCAPES: Readonly<Record<string, number>> = { '0': 0, a: 7, b: 8, t: 9, '\t': 9, n: 10, v: 11, f: 12, r: 13, e: 0x1b, N: 0x85, _: 0xa0, L: 0x2028, P: 0x2029 };
+
+/**
+ * Where a character of a scalar is written: the character itself, or the escape that makes it
+ * ("\u202e"), or failing both (a folded line break) the start of the scalar.
+ */
+function sourceOffset(source: string, node: Scalar, cp: number): number {
+  const [start = 0, end = start] = node.range ?? [];
+  const raw = source.slice(start, end);
+  const literal = raw.indexOf(String.fromCodePoint(cp));
+  if (literal >= 0) return start + literal;
+  if (node.type === 'QUOTE_DOUBLE') {
+    for (const m of raw.matchAll(ESCAPE)) {
+      const e = m[1]!;
+      const code = e.length > 1 ? parseInt(e.slice(1), 16) : NAMED_ESCAPES[e];
+      if (code === cp) return start + m.index;
+    }
+  }
+  return start;
 }
 
 function yamlMessage(code: string, message: string): string {

@@ -34,7 +34,10 @@ export function parseDate(iso: string): ParsedDate {
   if (month < 1 || month > 12) throw new FormatError(`"${iso}" has no month ${month}`);
   if (m[3] === undefined) return { year, month };
   const day = Number(m[3]);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999 (0000 is a leap year).
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0);
+  const daysInMonth = last.getUTCDate();
   if (day < 1 || day > daysInMonth) throw new FormatError(`"${iso}" is not a day of the calendar`);
   return { year, month, day };
 }

@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import type { Block, Origin } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
 import { MarkupError, markupFaults, parseMarkup, PLACE_ATTRIBUTE } from './markup.js';
+import { articleReferences } from './references.js';
 import * as sv from './swedish.js';
 import { TEMPLATE_DIR, templateFiles } from './template-files.js';
 import type { View } from './view.js';
@@ -96,7 +97,7 @@ function compileTemplates(dir: string): TemplateSet {
         throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
       }
       try {
-        return parseMarkup(markup, t.label, places);
+        return articleReferences(parseMarkup(markup, t.label, places));
       } catch (e) {
         if (!(e instanceof MarkupError)) throw e;
         if (e.inTemplate) {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
 import type { Article, AsOf, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
 import { count, longDate, period, typography } from './swedish.js';
+import { markArticleReference } from './references.js';
 
 export interface FactView {
   readonly known: boolean;
@@ -189,7 +190,10 @@ export function charterHash(charter: Charter, content: Content): string {
 /** Resolves the charter's inline forms: §{id} → "14 §", @{key} → the fact's value. */
 export function resolveCharterText(text: string, numbers: ReadonlyMap<string, number>, facts: (key: string) => string): string {
   return text
-    .replace(/§\{([^}]*)\}/g, (_, id: string) => `${numbers.get(id) ?? '?'}\u00a0§`)
+    .replace(/§\{([^}]*)\}/g, (_, id: string) => {
+      const n = numbers.get(id);
+      return n === undefined ? '?\u00a0§' : markArticleReference(n);
+    })
     .replace(/@\{([^}]*)\}/g, (_, key: string) => facts(key));
 }
 

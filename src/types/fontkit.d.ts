@@ -3,7 +3,9 @@ declare module 'fontkit' {
   export interface Font {
     readonly postscriptName: string;
     readonly familyName: string;
+    readonly unitsPerEm: number;
     hasGlyphForCodePoint(codePoint: number): boolean;
+    glyphForCodePoint(codePoint: number): { readonly advanceWidth: number };
     layout(text: string): unknown;
     getGlyph(id: number, codePoints?: number[]): Glyph | null;
     createSubset(): Subset;

@@ -10,8 +10,14 @@ import {
   Document as DocxDocument,
   Footer,
   Header,
+  HeightRule,
   LevelFormat,
   LevelSuffix,
+  LineRuleType,
+  BookmarkEnd,
+  BookmarkStart,
+  NumberedItemReference,
+  NumberedItemReferenceFormat,
   Packer,
   PageNumber,
   Paragraph as DocxParagraph,
@@ -23,46 +29,143 @@ import {
   TextRun,
   UnderlineType,
   WidthType,
+  type ICharacterStyleOptions,
+  type ParagraphChild,
   type ILevelsOptions,
   type IParagraphStyleOptions,
   type IStylesOptions,
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
-import type { Block, Document, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { signatureText } from '../model.js';
-import { FONT_FAMILIES } from './fonts.js';
-import { flattenRuns, PLAIN } from './runs.js';
+import type { Block, Document, DocumentMeta, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
+import { articleLabel, articleNumbers, documentText, inlineText, signatureText } from '../model.js';
+import { FONT_FAMILIES, loadFonts } from './fonts.js';
+import * as T from './typography.js';
+import { embeddedFonts, type EmbeddedFamily } from './docx-fonts.js';
+import { embedDocxFonts } from './font-files.js';
+import { flattenRuns, PLAIN, type Marks, type Run } from './runs.js';
 import { docxCompiler as compiler, formatOnce, withSeededRandom } from './internals.js';
 
-/** Sizes in half-points, as Word counts them. */
-const SIZE = { text: 21, note: 19, table: 19, h1: 36, h2: 26, h3: 22, furniture: 16 } as const;
-const A4 = { width: 11906, height: 16838 } as const; // twips
-const MARGIN = { top: 1640, bottom: 1560, left: 1440, right: 1440, header: 708, footer: 708 } as const;
-const CONTENT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
+/** Points to Word's units: twips (twentieths of a point) and half-points for font sizes. */
+const twips = (pt: number): number => Math.round(pt * 20);
+const halfPoints = (pt: number): number => Math.round(pt * 2);
+/** A colour as Word writes it: hex without the '#'. */
+const hex = (color: string): string => color.slice(1).toUpperCase();
+
+/**
+ * Line spacing as the PDF sets it, in Word's "auto" rule: a multiple (in 240ths) of the font's
+ * own line height. Without the rule LibreOffice reads the number as exact twips (276 became
+ * 13.8 pt, and two-line titles printed over themselves); with it, Word and LibreOffice both
+ * scale the font's line, which the PDF's line is: size × line height + gap.
+ */
+function lineSpacing(size: number, gap: number): { line: number; lineRule: (typeof LineRuleType)[keyof typeof LineRuleType] } {
+  return { line: Math.round((240 * T.lineHeight(size, gap)) / (size * T.FONT_LINE_HEIGHT)), lineRule: LineRuleType.AUTO };
+}
+
+const PAGE_SIZE = { width: twips(T.PAGE.width), height: twips(T.PAGE.height) } as const;
+const CONTENT_WIDTH = twips(T.CONTENT_WIDTH);
+/**
+ * Header and footer distances from the page edge. Word measures the header from the edge to the
+ * top of its text, the footer from the edge to the bottom of its text: the PDF's numbers are
+ * the tops of both lines, so the footer's is less one line.
+ */
+const MARGIN = {
+  top: twips(T.MARGIN.top),
+  bottom: twips(T.MARGIN.bottom),
+  left: twips(T.MARGIN.left),
+  right: twips(T.MARGIN.right),
+  header: twips(T.FURNITURE.headerTop),
+  footer: twips(T.FURNITURE.footerTop - T.lineHeight(T.SIZE.furniture, 0)),
+} as const;
 const LANGUAGE = 'sv-SE';
+const language = { value: LANGUAGE };
 
-/** Marks a block gives all of its text (a decision paragraph is bold). */
-interface Marks {
-  readonly bold?: boolean;
-  readonly italics?: boolean;
+/**
+ * Emphasis inside a paragraph as character styles, Word's built-in Strong and Emphasis and two of
+ * kansli's for a comparison's inserted and deleted text, never as direct formatting: a template
+ * that restyles Emphasis restyles every document. Text under several marks at once takes a
+ * style that is all of them ("Strong + Emphasis"), as a run can have only one character style.
+ */
+const MARKS = [
+  { mark: 'bold', id: 'Strong', name: 'Strong', run: { bold: true } },
+  { mark: 'italic', id: 'Emphasis', name: 'Emphasis', run: { italics: true } },
+  { mark: 'underline', id: 'Inserted', name: 'Infogad text', run: { underline: { type: UnderlineType.SINGLE } } },
+  { mark: 'strike', id: 'Deleted', name: 'Borttagen text', run: { strike: true } },
+] as const satisfies readonly { readonly mark: keyof Marks; readonly id: string; readonly name: string; readonly run: object }[];
+
+/** The character style of a run's marks, in MARKS' order; the combinations are made below. */
+function markStyle(marks: Marks): string | undefined {
+  const ids = MARKS.filter((m) => marks[m.mark]).map((m) => m.id);
+  return ids.length === 0 ? undefined : ids.join('');
 }
 
-function runsOf(children: readonly Inline[], marks: Marks = {}): TextRun[] {
-  return flattenRuns(children, { ...PLAIN, bold: marks.bold === true, italic: marks.italics === true }).map((r) =>
-    r.type === 'break'
-      ? new TextRun({ break: 1 })
-      : // Only ever switch formatting on: an explicit "not bold" would override the heading styles.
-        new TextRun({
-          text: r.text,
-          ...(r.marks.bold ? { bold: true } : {}),
-          ...(r.marks.italic ? { italics: true } : {}),
-          ...(r.marks.underline ? { underline: { type: UnderlineType.SINGLE } } : {}),
-          ...(r.marks.strike ? { strike: true } : {}),
-        }),
-  );
+const CHARACTER_STYLES: ICharacterStyleOptions[] = ((): ICharacterStyleOptions[] => {
+  const styles: ICharacterStyleOptions[] = [];
+  for (let set = 1; set < 1 << MARKS.length; set++) {
+    const marks = MARKS.filter((_, i) => set & (1 << i));
+    const single = marks.length === 1;
+    styles.push({
+      id: marks.map((m) => m.id).join(''),
+      name: marks.map((m) => m.name).join(' + '),
+      ...(single ? { quickFormat: true } : { basedOn: marks[0]!.id }),
+      run: Object.assign({}, ...marks.map((m) => m.run)),
+    });
+  }
+  return styles;
+})();
+
+/** What runs need to know of their document: how many articles it numbers. */
+interface Context {
+  readonly articles: number;
 }
 
-function headingStyle(level: 1 | 2 | 3, size: number, before: number, after: number): IParagraphStyleOptions {
+/**
+ * The hidden bookmark on the heading of article n (Word's own cross-references use "_Ref…"
+ * names, hidden from the Bookmarks dialog) and its numeric id, which must be unique in the file:
+ * the article number is, as nothing else bookmarks.
+ */
+const articleBookmark = (n: number): string => `_Ref_paragraf_${n}`;
+
+/**
+ * A reference to an article of the document: a REF field to the article heading's bookmark
+ * giving its paragraph number (\r: "17 §"), as a hyperlink (\h), with today's number as the
+ * cached result, which readers that do not update fields show. Word updates it on opening
+ * (settings' updateFields) and when asked, so moving an article renumbers every reference.
+ */
+function articleReference(n: number, context: Context): ParagraphChild {
+  if (n < 1 || n > context.articles) return new TextRun(articleLabel(n));
+  return new NumberedItemReference(articleBookmark(n), articleLabel(n), { hyperlink: true, referenceFormat: NumberedItemReferenceFormat.RELATIVE });
+}
+
+/** Inline content as Word runs (runs.ts flattens it as it does for the PDF), each mark a character style. */
+function runsOf(children: readonly Inline[], context: Context, base: Marks = PLAIN): ParagraphChild[] {
+  const runs = flattenRuns(children, base);
+  return runs.map((r, i) => {
+    if (r.type === 'break') return new TextRun({ break: 1 });
+    if (r.type === 'articleRef') return articleReference(r.number, context);
+    const style = markStyle(r.marks);
+    return new TextRun({ text: bindToReference(r.text, runs[i + 1], context), ...(style ? { style } : {}) });
+  });
+}
+
+/**
+ * The space before a reference field made non-breaking ("enligt 14 §" stays on one line).
+ * LibreOffice (7.4) breaks a field that does not fit at the end of a line at the non-breaking
+ * space inside its result and drops what follows: "enligt / 14 ska regleras", the "§" lost. Bound
+ * to the word before it, the field never starts a line, and LibreOffice keeps it whole. The
+ * interop test compares LibreOffice's text with the model's on every document.
+ */
+function bindToReference(text: string, next: Run | undefined, context: Context): string {
+  const field = next?.type === 'articleRef' && next.number >= 1 && next.number <= context.articles;
+  return field && text.endsWith(' ') ? `${text.slice(0, -1)}\u00a0` : text;
+}
+
+/**
+ * Word and LibreOffice put the larger of one paragraph's space after and the next one's space
+ * before between them, where the PDF puts both. A heading follows running text, whose space
+ * after is a paragraph's, so its space before includes it: the larger is then the PDF's sum.
+ */
+function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
+  const { size, before, after } = T.HEADING[level];
   // Word's own style ids and names, with an outline level: LibreOffice and pandoc then read them
   // as headings, and Word's navigation pane and tables of contents find them.
   return {
@@ -71,8 +174,13 @@ function headingStyle(level: 1 | 2 | 3, size: number, before: number, after: num
     basedOn: 'Normal',
     next: 'Normal',
     quickFormat: true,
-    run: { font: FONT_FAMILIES.heading, size, bold: true, language: { value: LANGUAGE } },
-    paragraph: { outlineLevel: level - 1, keepNext: true, keepLines: true, spacing: { before, after } },
+    run: { font: FONT_FAMILIES.heading, size: halfPoints(size), bold: true, color: hex(T.COLOR.text), language },
+    paragraph: {
+      outlineLevel: level - 1,
+      keepNext: true,
+      keepLines: true,
+      spacing: { before: twips(before === 0 ? 0 : before + T.PARAGRAPH_AFTER), after: twips(after), ...lineSpacing(size, T.LINE_GAP.heading) },
+    },
   };
 }
 
@@ -81,7 +189,7 @@ const BULLET_LEVELS: ILevelsOptions[] = [0, 1].map((level) => ({
   format: LevelFormat.BULLET,
   text: level === 0 ? '•' : '–',
   alignment: AlignmentType.LEFT,
-  style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 360 } } },
+  style: { paragraph: { indent: { left: twips(T.LIST_INDENT) * (level + 1), hanging: twips(T.LIST_INDENT) } } },
 }));
 
 const ORDERED_LEVELS: ILevelsOptions[] = [0, 1].map((level) => ({
@@ -89,7 +197,7 @@ const ORDERED_LEVELS: ILevelsOptions[] = [0, 1].map((level) => ({
   format: level === 0 ? LevelFormat.DECIMAL : LevelFormat.LOWER_LETTER,
   text: `%${level + 1}.`,
   alignment: AlignmentType.LEFT,
-  style: { paragraph: { indent: { left: 360 * (level + 1), hanging: 360 } } },
+  style: { paragraph: { indent: { left: twips(T.LIST_INDENT) * (level + 1), hanging: twips(T.LIST_INDENT) } } },
 }));
 
 /** The charter's "1 §": a numbering definition, so Word renumbers when an article moves. */
@@ -104,20 +212,55 @@ const ARTICLE_LEVELS: ILevelsOptions[] = [
   },
 ];
 
+/** The style ids the document uses beyond Word's built-in ones, named in Swedish for the user. */
+const STYLE = {
+  article: 'ArticleHeading',
+  decision: 'Decision',
+  note: 'Note',
+  list: 'ListParagraph',
+  tableText: 'TableText',
+  tableHeading: 'TableHeading',
+  spacer: 'Spacer',
+  signatureParty: 'SignatureParty',
+  signatureValue: 'SignatureValue',
+  signatureCaption: 'SignatureCaption',
+  header: 'Header',
+  footer: 'Footer',
+  table: 'KansliTable',
+  signatureTable: 'SignatureTable',
+} as const;
+
 class Builder {
   private orderedLists = 0;
   readonly children: (DocxParagraph | DocxTable)[] = [];
+  private readonly context: Context;
+  private readonly numbers: Map<Block, number>;
+
+  constructor(blocks: readonly Block[]) {
+    this.numbers = articleNumbers(blocks);
+    this.context = { articles: this.numbers.size };
+  }
+
+  private runs(children: readonly Inline[]): ParagraphChild[] {
+    return runsOf(children, this.context);
+  }
+
+  /** An article heading's text inside its bookmark, the target of references to it. */
+  private headingRuns(block: Block & { type: 'heading' }): ParagraphChild[] {
+    const n = this.numbers.get(block);
+    if (n === undefined) return this.runs(block.children);
+    // docx's Bookmark takes its ids from a counter that runs across documents: the bytes would
+    // depend on what else the process wrote. Start and end with the article's number instead.
+    const start = new BookmarkStart(articleBookmark(n), n) as unknown as ParagraphChild;
+    const end = new BookmarkEnd(n) as unknown as ParagraphChild;
+    return [start, ...this.runs(block.children), end];
+  }
 
   block(block: Block): void {
     switch (block.type) {
       case 'heading':
-        this.children.push(
-          new DocxParagraph({
-            style: `Heading${block.level}`,
-            children: runsOf(block.children),
-            ...(block.article ? { numbering: { reference: 'articles', level: 0 } } : {}),
-          }),
-        );
+        // Article headings take their "N §" from their style, which carries the numbering.
+        this.children.push(new DocxParagraph({ style: block.article ? STYLE.article : `Heading${block.level}`, children: this.headingRuns(block) }));
         return;
       case 'paragraph':
         this.children.push(this.paragraph(block));
@@ -126,7 +269,7 @@ class Builder {
         this.list(block, 0, this.orderedLists++);
         return;
       case 'table':
-        this.children.push(this.table(block), new DocxParagraph({ style: 'Spacer', children: [] }));
+        this.children.push(this.table(block), new DocxParagraph({ style: STYLE.spacer, children: [] }));
         return;
       case 'signatures':
         this.children.push(this.signatures(block));
@@ -138,23 +281,29 @@ class Builder {
   }
 
   private paragraph(p: Paragraph): DocxParagraph {
-    const style = p.style === 'decision' ? 'Decision' : p.style === 'note' ? 'Note' : 'Normal';
-    return new DocxParagraph({ style, children: runsOf(p.children, { bold: p.style === 'decision' }) });
+    const style = p.style === 'decision' ? STYLE.decision : p.style === 'note' ? STYLE.note : 'Normal';
+    const size = p.style === 'note' ? T.SIZE.note : T.SIZE.text;
+    const keep = keptWhole(inlineText(p.children), size);
+    return new DocxParagraph({ style, ...(keep ? { keepLines: true } : {}), children: this.runs(p.children) });
   }
 
   private list(list: List, level: number, instance: number): void {
-    for (const item of list.items) {
+    list.items.forEach((item, i) => {
+      // The list as a whole is followed by a paragraph's space, as in the PDF.
+      const last = level === 0 && i === list.items.length - 1 && !item.sublist;
       this.children.push(
         new DocxParagraph({
-          style: 'ListParagraph',
-          children: runsOf(item.children),
+          style: STYLE.list,
+          ...(last ? { spacing: { after: twips(T.PARAGRAPH_AFTER) } } : {}),
+          children: this.runs(item.children),
           numbering: list.ordered ? { reference: 'ordered', level, instance } : { reference: 'bullets', level },
         }),
       );
       if (item.sublist) this.list(item.sublist, level + 1, instance);
-    }
+    });
   }
 
+  /** Borders and cell padding come from the table style; widths are the table's own. */
   private table(table: Table): DocxTable {
     const total = table.widths.reduce((a, b) => a + b, 0);
     const widths = table.widths.map((w) => Math.round((w / total) * CONTENT_WIDTH));
@@ -166,95 +315,125 @@ class Builder {
           (cell, i) =>
             new DocxTableCell({
               width: { size: widths[i]!, type: WidthType.DXA },
-              margins: { top: 60, bottom: 60, left: 80, right: 80 },
-              children: [new DocxParagraph({ style: header ? 'TableHeading' : 'TableText', children: runsOf(cell.children, { bold: header }) })],
+              children: [new DocxParagraph({ style: header ? STYLE.tableHeading : STYLE.tableText, children: this.runs(cell.children) })],
             }),
         ),
       });
-    const rule = { style: BorderStyle.SINGLE, size: 4, color: '777777' };
-    const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
     return new DocxTable({
+      style: STYLE.table,
       width: { size: CONTENT_WIDTH, type: WidthType.DXA },
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
-      borders: { top: rule, bottom: rule, insideHorizontal: rule, left: none, right: none, insideVertical: none },
       rows: [...table.header.map((r) => row(r, true)), ...table.body.map((r) => row(r, false))],
     });
   }
 
-  /** Two blocks to a row, in a borderless table whose rows may not split across pages. */
+  /**
+   * Two blocks to a row, in a borderless table. A row may not split across pages, which keeps each
+   * block together; nothing is kept with the next row, so the table itself may break between rows.
+   */
   private signatures(block: SignatureBlock): DocxTable {
     const half = Math.floor(CONTENT_WIDTH / 2);
-    const none = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
     const cell = (s: Signature | undefined): DocxTableCell =>
       new DocxTableCell({
         width: { size: half, type: WidthType.DXA },
-        margins: { top: 120, bottom: 240, left: 0, right: 360 },
-        children: s ? signatureParagraphs(s) : [new DocxParagraph({ children: [] })],
+        children: s ? signatureParagraphs(s) : [new DocxParagraph({ style: STYLE.signatureValue, children: [] })],
       });
     const rows: TableRow[] = [];
     for (let i = 0; i < block.signatures.length; i += 2) {
-      rows.push(new TableRow({ cantSplit: true, children: [cell(block.signatures[i]), cell(block.signatures[i + 1])] }));
+      // As tall as the PDF's row, exactly: the blocks below stand where the PDF's do.
+      const height = { value: twips(T.SIGNATURE.above + T.SIGNATURE.height), rule: HeightRule.EXACT };
+      rows.push(new TableRow({ cantSplit: true, height, children: [cell(block.signatures[i]), cell(block.signatures[i + 1])] }));
     }
     return new DocxTable({
+      style: STYLE.signatureTable,
       width: { size: CONTENT_WIDTH, type: WidthType.DXA },
       columnWidths: [half, CONTENT_WIDTH - half],
       layout: TableLayoutType.FIXED,
-      borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
       rows,
     });
   }
 }
 
+/**
+ * The space above each line of a signature block, in points: room to write, or the value once
+ * known. Each line is the top border of its caption (the caption style's); Word and LibreOffice
+ * draw adjacent paragraphs with identical borders as one group, the "between" border drawing
+ * the others.
+ */
+const SIGNATURE_SPACE = { value: 10, captionUnderValue: 1, placeDate: 22, signature: 36, name: 28 } as const;
+
 function signatureParagraphs(s: Signature): DocxParagraph[] {
   const t = signatureText(s);
-  // Each line is the top border of its caption; the space above it is room to write, or holds
-  // the value once known. Word and LibreOffice draw adjacent paragraphs with identical borders
-  // as one group, with the top border only once: the "between" border draws the others.
-  const line = { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 2 };
   const caption = (text: string, before: number): DocxParagraph =>
-    new DocxParagraph({
-      style: 'Caption',
-      keepNext: true,
-      spacing: { before },
-      border: { top: line, between: line },
-      children: [new TextRun(text)],
-    });
+    new DocxParagraph({ style: STYLE.signatureCaption, spacing: { before: twips(before) }, children: [new TextRun(text)] });
   const value = (text: string | null): DocxParagraph[] =>
-    text ? [new DocxParagraph({ keepNext: true, spacing: { before: 200, after: 0 }, children: [new TextRun(text)] })] : [];
+    text ? [new DocxParagraph({ style: STYLE.signatureValue, spacing: { before: twips(SIGNATURE_SPACE.value) }, children: [new TextRun(text)] })] : [];
   return [
-    new DocxParagraph({ keepNext: true, spacing: { after: 0 }, children: [new TextRun({ text: t.heading, bold: true })] }),
+    new DocxParagraph({ style: STYLE.signatureParty, children: [new TextRun(t.heading)] }),
     ...value(t.placeDate),
-    caption(t.placeDateCaption, t.placeDate ? 20 : 440),
-    caption(t.signatureCaption, 720),
+    caption(t.placeDateCaption, t.placeDate ? SIGNATURE_SPACE.captionUnderValue : SIGNATURE_SPACE.placeDate),
+    caption(t.signatureCaption, SIGNATURE_SPACE.signature),
     ...value(t.name),
-    caption(t.nameCaption, t.name ? 20 : 560),
+    caption(t.nameCaption, t.name ? SIGNATURE_SPACE.captionUnderValue : SIGNATURE_SPACE.name),
   ];
 }
 
+/** Advance widths of DejaVu Serif's characters, in ems, measured once per process. */
+const advances = new Map<string, number>();
+
+function advance(c: string): number {
+  let em = advances.get(c);
+  if (em === undefined) {
+    const font = loadFonts().parsed.serif;
+    em = font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth / font.unitsPerEm;
+    advances.set(c, em);
+  }
+  return em;
+}
+
+/**
+ * Whether the PDF keeps a paragraph whole: it moves a paragraph shorter than PARAGRAPH_KEPT to
+ * the next page rather than split it, where Word and LibreOffice would split it (two lines at
+ * each end). The DOCX says so with keep-lines-together on that paragraph. The lines are counted
+ * as the PDF breaks them, word by word at the text width, in the regular face (as the PDF
+ * measures); a paragraph of one line cannot split and needs nothing.
+ */
+function keptWhole(text: string, size: number): boolean {
+  if (text.includes('\n')) return false;
+  // As pdfkit breaks: a word with the space after it must fit, or it starts the next line.
+  let lines = 1;
+  let width = 0;
+  const words = text.split(' ');
+  words.forEach((word, i) => {
+    const w = [...(i < words.length - 1 ? `${word} ` : word)].reduce((sum, c) => sum + advance(c) * size, 0);
+    if (width > 0 && width + w > T.CONTENT_WIDTH) {
+      lines++;
+      width = w;
+    } else width += w;
+  });
+  return lines > 1 && lines * T.lineHeight(size, T.LINE_GAP.text) < T.PARAGRAPH_KEPT;
+}
+
+/** docx cannot give a style tab stops: the header's one, at the right margin, is the paragraph's. */
+const RIGHT_TAB = [{ type: TabStopType.RIGHT, position: CONTENT_WIDTH }];
+
+/** Header and footer in Word's built-in Header and Footer styles, which carry all their formatting. */
 function furniture(doc: Document): { headers: { default: Header }; footers: { default: Footer } } {
   const { meta } = doc;
-  const right = [meta.dnr ? `Dnr ${meta.dnr}` : null, meta.date].filter((v): v is string => v !== null).join('   ');
+  const right = T.headerRight(meta);
   return {
     headers: {
       default: new Header({
-        children: [
-          new DocxParagraph({
-            style: 'Furniture',
-            tabStops: [{ type: TabStopType.RIGHT, position: CONTENT_WIDTH }],
-            border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: '777777', space: 4 } },
-            children: [new TextRun(meta.author), ...(right ? [new TextRun({ text: `\t${right}` })] : [])],
-          }),
-        ],
+        children: [new DocxParagraph({ style: STYLE.header, tabStops: RIGHT_TAB, children: [new TextRun(meta.author), ...(right ? [new TextRun({ text: `\t${right}` })] : [])] })],
       }),
     },
     footers: {
       default: new Footer({
         children: [
           new DocxParagraph({
-            style: 'Furniture',
-            alignment: AlignmentType.CENTER,
-            children: [new TextRun({ children: ['Sida ', PageNumber.CURRENT, ' av ', PageNumber.TOTAL_PAGES] })],
+            style: STYLE.footer,
+            children: [new TextRun({ children: [T.PAGE_OF.before, PageNumber.CURRENT, T.PAGE_OF.between, PageNumber.TOTAL_PAGES] })],
           }),
         ],
       }),
@@ -262,41 +441,231 @@ function furniture(doc: Document): { headers: { default: Header }; footers: { de
   };
 }
 
-const language = { value: LANGUAGE };
+const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: hex(T.COLOR.rule) });
 
 /**
  * The styles of every document. The formatted styles part is kept per styles object across
  * documents (see formatOnce), which is right only while formatting them has no effect on the
- * rest of the file: a style must not refer to a numbering definition.
+ * rest of the file: a style must not refer to a numbering definition through docx (the article
+ * heading's numbering is added to the finished part, see finishStyles).
  */
 const STYLES: IStylesOptions = {
   default: {
-    document: { run: { font: FONT_FAMILIES.text, size: SIZE.text, language }, paragraph: { spacing: { after: 140, line: 276 } } },
+    document: {
+      run: { font: FONT_FAMILIES.text, size: halfPoints(T.SIZE.text), language },
+      paragraph: { spacing: { after: twips(T.PARAGRAPH_AFTER), ...lineSpacing(T.SIZE.text, T.LINE_GAP.text) } },
+    },
   },
   paragraphStyles: [
     {
       id: 'Normal',
       name: 'Normal',
       quickFormat: true,
-      run: { font: FONT_FAMILIES.text, size: SIZE.text, language },
-      paragraph: { spacing: { after: 140, line: 276 } },
+      run: { font: FONT_FAMILIES.text, size: halfPoints(T.SIZE.text), language },
+      paragraph: {
+        spacing: { after: twips(T.PARAGRAPH_AFTER), ...lineSpacing(T.SIZE.text, T.LINE_GAP.text) },
+        // One space narrower than the PDF's text: see SPACE_WIDTH.
+        indent: { right: twips(T.SPACE_WIDTH * T.SIZE.text) },
+      },
     },
-    headingStyle(1, SIZE.h1, 0, 240),
-    headingStyle(2, SIZE.h2, 280, 120),
-    headingStyle(3, SIZE.h3, 200, 80),
-    { id: 'Decision', name: 'Beslutsförslag', basedOn: 'Normal', quickFormat: true, run: { bold: true } },
-    { id: 'Note', name: 'Anteckning', basedOn: 'Normal', run: { size: SIZE.note, color: '444444' } },
-    { id: 'ListParagraph', name: 'List Paragraph', basedOn: 'Normal', paragraph: { spacing: { after: 60 } } },
-    { id: 'TableText', name: 'Tabelltext', basedOn: 'Normal', run: { size: SIZE.table }, paragraph: { spacing: { after: 0 } } },
-    { id: 'TableHeading', name: 'Tabellrubrik', basedOn: 'TableText', run: { font: FONT_FAMILIES.heading, bold: true } },
-    { id: 'Caption', name: 'caption', basedOn: 'Normal', run: { size: SIZE.furniture, color: '444444' }, paragraph: { keepNext: true, spacing: { after: 0 } } },
-    { id: 'Furniture', name: 'Sidhuvud och sidfot', basedOn: 'Normal', run: { font: FONT_FAMILIES.heading, size: SIZE.furniture, color: '444444' }, paragraph: { spacing: { after: 0 } } },
-    { id: 'Spacer', name: 'Mellanrum', basedOn: 'Normal', paragraph: { spacing: { after: 120 } } },
+    headingStyle(1),
+    headingStyle(2),
+    headingStyle(3),
+    { id: STYLE.article, name: 'Paragrafrubrik', basedOn: 'Heading2', next: 'Normal', quickFormat: true },
+    { id: STYLE.decision, name: 'Beslutsförslag', basedOn: 'Normal', quickFormat: true, run: { bold: true } },
+    {
+      id: STYLE.note,
+      name: 'Anteckning',
+      basedOn: 'Normal',
+      run: { size: halfPoints(T.SIZE.note), color: hex(T.COLOR.muted) },
+      paragraph: { spacing: lineSpacing(T.SIZE.note, T.LINE_GAP.text) },
+    },
+    { id: STYLE.list, name: 'List Paragraph', basedOn: 'Normal', paragraph: { spacing: { after: twips(T.LIST_ITEM_AFTER) } } },
+    {
+      id: STYLE.tableText,
+      name: 'Tabelltext',
+      basedOn: 'Normal',
+      run: { size: halfPoints(T.SIZE.table) },
+      paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.table, T.LINE_GAP.table) } },
+    },
+    { id: STYLE.tableHeading, name: 'Tabellrubrik', basedOn: STYLE.tableText, run: { font: FONT_FAMILIES.heading, bold: true } },
+    // A table's space below: an empty paragraph as tall as the table's space exceeds a
+    // paragraph's, then a paragraph's space after it, which meets the next paragraph's space
+    // before as running text's does (see headingStyle).
+    {
+      id: STYLE.spacer,
+      name: 'Mellanrum',
+      basedOn: 'Normal',
+      paragraph: {
+        spacing: { before: 0, after: twips(T.PARAGRAPH_AFTER), line: twips(T.TABLE_AFTER - T.PARAGRAPH_AFTER), lineRule: LineRuleType.EXACT },
+      },
+    },
+    { id: STYLE.signatureParty, name: 'Underskriftspart', basedOn: 'Normal', run: { bold: true }, paragraph: { spacing: { after: 0 } } },
+    {
+      id: STYLE.signatureValue,
+      name: 'Underskriftsuppgift',
+      basedOn: 'Normal',
+      run: { size: halfPoints(T.SIZE.signature) },
+      paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.signature, 0) } },
+    },
+    {
+      id: STYLE.signatureCaption,
+      name: 'Underskriftsrad',
+      basedOn: 'Normal',
+      run: { size: halfPoints(T.SIZE.caption), color: hex(T.COLOR.muted) },
+      paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.caption, 0) }, border: { top: { ...rule(4), space: 2 }, between: { ...rule(4), space: 2 } } },
+    },
+    {
+      id: STYLE.header,
+      name: 'header',
+      basedOn: 'Normal',
+      run: { font: FONT_FAMILIES.heading, size: halfPoints(T.SIZE.furniture), color: hex(T.COLOR.muted) },
+      paragraph: {
+        spacing: { after: 0, ...lineSpacing(T.SIZE.furniture, 0) },
+        border: { bottom: { ...rule(4), space: 4 } },
+      },
+    },
+    {
+      id: STYLE.footer,
+      name: 'footer',
+      basedOn: 'Normal',
+      run: { font: FONT_FAMILIES.heading, size: halfPoints(T.SIZE.furniture), color: hex(T.COLOR.muted) },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 0, ...lineSpacing(T.SIZE.furniture, 0) } },
+    },
   ],
+  characterStyles: CHARACTER_STYLES,
 };
 
-function build(doc: Document): DocxDocument {
-  const builder = new Builder();
+/** Styles docx adds by default that no kansli document uses: out, so a template meets only ours. */
+const UNUSED_DEFAULTS = new Set([
+  'Title',
+  'Heading4',
+  'Heading5',
+  'Heading6',
+  'Caption',
+  'Bibliography',
+  'Hyperlink',
+  'LineNumber',
+  ...Array.from({ length: 9 }, (_, i) => `TOC${i + 1}`),
+]);
+
+/**
+ * Table styles, which docx cannot define: rules above and below every row (none at the sides)
+ * and the cells' padding for kansli's tables; no borders at all for the signature table.
+ */
+function tableStyle(id: string, name: string, borders: string, pad: { top: number; bottom: number; left: number; right: number }): string {
+  const margins = (['top', 'left', 'bottom', 'right'] as const).map((side) => `<w:${side} w:w="${pad[side]}" w:type="dxa"/>`).join('');
+  return (
+    `<w:style w:type="table" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>` +
+    `<w:tblPr><w:tblBorders>${borders}</w:tblBorders><w:tblCellMar>${margins}</w:tblCellMar></w:tblPr></w:style>`
+  );
+}
+
+/** Table borders by side, in the schema's order; a side not ruled is explicitly none. */
+function tableBorders(ruled: ReadonlySet<string>): string {
+  const rule = `w:val="single" w:sz="4" w:space="0" w:color="${hex(T.COLOR.rule)}"`;
+  return ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} ${ruled.has(side) ? rule : 'w:val="nil"'}/>`).join('');
+}
+
+const CELL_PAD = twips(T.CELL_PAD);
+const TABLE_STYLES =
+  tableStyle(STYLE.table, 'Tabell', tableBorders(new Set(['top', 'bottom', 'insideH'])), { top: CELL_PAD, bottom: CELL_PAD, left: CELL_PAD, right: CELL_PAD }) +
+  tableStyle(STYLE.signatureTable, 'Underskrifter', tableBorders(new Set()), { top: twips(T.SIGNATURE.above), bottom: 0, left: 0, right: twips(T.SIGNATURE.gap) });
+
+/**
+ * The finished styles part: docx's unused defaults out, the table styles in, and the article
+ * heading style linked to the article numbering (its numId, from the numbering part), as Word
+ * links a numbered heading style: the style names the list, the list's level names the style.
+ */
+function finishStyles(styles: string, articleNumId: string | null): string {
+  let out = styles.replace(/<w:style\b[^>]*\bw:styleId="([^"]*)"[^>]*>[\s\S]*?<\/w:style>/g, (whole, id: string) =>
+    UNUSED_DEFAULTS.has(id) ? '' : whole,
+  );
+  if (articleNumId !== null) {
+    out = out.replace(new RegExp(`(<w:style\\b[^>]*w:styleId="${STYLE.article}"[^>]*>[\\s\\S]*?)(<w:rPr>|</w:style>)`), (_, head: string, tail: string) =>
+      `${head}<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="${articleNumId}"/></w:numPr></w:pPr>${tail}`,
+    );
+  }
+  return out.replace('</w:styles>', `${TABLE_STYLES}</w:styles>`);
+}
+
+/**
+ * The numbering part with the article list linked to its style: the level names the style, and
+ * a list instance of its own (docx makes none, as no paragraph names the list) for the style to
+ * name. Returns that instance's numId.
+ */
+function finishNumbering(numbering: string): { numbering: string; articleNumId: string | null } {
+  const abstract = /<w:abstractNum\b[^>]*w:abstractNumId="(\d+)"[^>]*>(?:(?!<\/w:abstractNum>)[\s\S])*?<w:lvlText w:val="%1\u00a0§"\/>/.exec(numbering);
+  if (!abstract) return { numbering, articleNumId: null };
+  const numId = String(Math.max(0, ...[...numbering.matchAll(/<w:num\b[^>]*w:numId="(\d+)"/g)].map((m) => Number(m[1]))) + 1);
+  const linked = numbering
+    .replace(abstract[0], abstract[0].replace(/(<w:lvl\b[^>]*>[\s\S]*?<w:numFmt [^>]*\/>)/, `$1<w:pStyle w:val="${STYLE.article}"/>`))
+    .replace('</w:numbering>', `<w:num w:numId="${numId}"><w:abstractNumId w:val="${abstract[1]}"/></w:num></w:numbering>`);
+  return { numbering: linked, articleNumId: numId };
+}
+
+/**
+ * Simple fields (docx writes REF as w:fldSimple) as complex fields: begin, instruction, separate,
+ * the cached result, end. Word and LibreOffice read both, but pandoc drops a simple field's
+ * result, and with it the reference's text; a complex field's result it keeps.
+ */
+function complexFields(document: string): string {
+  return document.replace(
+    /<w:fldSimple w:instr="([^"]*)">(<w:r>[\s\S]*?<\/w:r>)<\/w:fldSimple>/g,
+    (_, instruction: string, result: string) =>
+      `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> ${instruction} </w:instrText></w:r>` +
+      `<w:r><w:fldChar w:fldCharType="separate"/></w:r>${result}<w:r><w:fldChar w:fldCharType="end"/></w:r>`,
+  );
+}
+
+/** The package's parts as docx made them, finished: see finishStyles, finishNumbering, complexFields. */
+function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta, embedded: boolean): [string, string | Uint8Array][] {
+  const all = [...parts].map(([name, data]): [string, string | Uint8Array] => [name, data]);
+  const text = (name: string): string | undefined => {
+    const data = all.find(([n]) => n === name)?.[1];
+    return data === undefined ? undefined : typeof data === 'string' ? data : strFromU8(data);
+  };
+  const numbering = text('word/numbering.xml');
+  const finished = numbering === undefined ? { numbering: undefined, articleNumId: null } : finishNumbering(numbering);
+  return all.map(([name, data]) => {
+    if (name === 'word/numbering.xml' && finished.numbering !== undefined) return [name, finished.numbering];
+    if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId)];
+    if (name === 'word/document.xml') return [name, complexFields(text(name)!)];
+    if (name === 'docProps/app.xml') return [name, appProperties(text(name)!, meta)];
+    if (name === 'word/settings.xml' && embedded) return [name, text(name)!.replace('<w:displayBackgroundShape/>', '<w:displayBackgroundShape/><w:embedTrueTypeFonts/><w:saveSubsetFonts/>')];
+    return [name, data];
+  });
+}
+
+/**
+ * The facts a case-management system files a document by, as custom properties
+ * (docProps/custom.xml), under stable names; a fact not yet known is left out.
+ */
+export function customProperties(meta: DocumentMeta): { name: string; value: string }[] {
+  const all: [string, string | null][] = [
+    ['Dnr', meta.dnr],
+    ['DocumentId', meta.documentId],
+    ['DocumentDate', meta.date],
+    ['Member', meta.member?.name ?? null],
+    ['CharterVersion', meta.charter?.version ?? null],
+    ['CharterLabel', meta.charter?.label ?? null],
+    ['CharterAdopted', meta.charter?.adopted ?? null],
+  ];
+  return all.flatMap(([name, value]) => (value === null ? [] : [{ name, value }]));
+}
+
+const escapeXml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The extended properties (docProps/app.xml), which docx leaves empty: who made the file, for whom. */
+function appProperties(app: string, meta: DocumentMeta): string {
+  const fields =
+    `<Application>kansli</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>` +
+    `<Company>${escapeXml(meta.author)}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>`;
+  return app.replace(/<Properties([^>]*?)\s*\/>/, `<Properties$1>${fields}</Properties>`).replace(/(<Properties[^>]*>)(<\/Properties>)/, `$1${fields}$2`);
+}
+
+function build(doc: Document, fonts: readonly EmbeddedFamily[]): DocxDocument {
+  const builder = new Builder(doc.blocks);
   doc.blocks.forEach((b) => builder.block(b));
   const { meta } = doc;
   return new DocxDocument({
@@ -307,6 +676,10 @@ function build(doc: Document): DocxDocument {
     keywords: meta.keywords.join(', '),
     description: meta.subject,
     revision: 1,
+    // Word updates the fields on opening (it asks first): references follow moved articles.
+    features: { updateFields: true },
+    customProperties: customProperties(meta),
+    ...(fonts.length > 0 ? { fonts } : {}),
     styles: STYLES,
     numbering: {
       config: [
@@ -317,7 +690,7 @@ function build(doc: Document): DocxDocument {
     },
     sections: [
       {
-        properties: { page: { size: A4, margin: MARGIN } },
+        properties: { page: { size: PAGE_SIZE, margin: MARGIN } },
         ...furniture(doc),
         children: builder.children,
       },
@@ -357,17 +730,23 @@ function zipReproducibly(entries: Iterable<[string, string | Uint8Array]>, times
   return Buffer.from(zipped.buffer, zipped.byteOffset, zipped.byteLength);
 }
 
-export async function writeDocx(doc: Document): Promise<Buffer> {
+/** Every character the document shows: its text, header and footer. */
+function allText(doc: Document): string {
+  return [...documentText(doc), doc.meta.author, T.headerRight(doc.meta), T.PAGE_OF.before, T.PAGE_OF.between].join('');
+}
+
+export async function writeDocx(doc: Document, options: { embedFonts?: boolean } = {}): Promise<Buffer> {
+  const fonts = (options.embedFonts ?? embedDocxFonts()) ? await embeddedFonts(allText(doc)) : [];
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
   if (typeof compiler?.compile === 'function') {
     const parts = withSeededRandom(seed, () => {
-      const file = build(doc);
+      const file = build(doc, fonts);
       formatOnce(file, STYLES);
       return compiler!.compile!.call(compiler, file, undefined, []);
     });
-    return zipReproducibly(parts, doc.meta.timestamp);
+    return zipReproducibly(finish(parts, doc.meta, fonts.length > 0), doc.meta.timestamp);
   }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
-  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc)));
-  return zipReproducibly(Object.entries(unzipSync(await packing)), doc.meta.timestamp);
+  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts)));
+  return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta, fonts.length > 0), doc.meta.timestamp);
 }

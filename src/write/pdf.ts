@@ -21,6 +21,7 @@ import { articleLabel, articleNumbers, inlineText, signatureText } from '../mode
 import type { Fonts, FontName } from './fonts.js';
 import { endPdf, escapeMetadata, heightsRememberable, shareLayouts } from './internals.js';
 import { flattenRuns, PLAIN, type Marks } from './runs.js';
+import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIGNATURE, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -32,22 +33,10 @@ interface Struct {
 }
 type StructFactory = (type: string, options?: object, children?: unknown) => Struct;
 
-const PAGE = { width: 595.28, height: 841.89 } as const;
-const MARGIN = { top: 82, bottom: 78, left: 72, right: 72 } as const;
-const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+// The typography both writers share (typography.ts); the short names are this writer's own.
 const BOTTOM = PAGE.height - MARGIN.bottom;
-
-const TEXT_SIZE = 10.5;
-const LINE_GAP = 2.5;
-const HEADING: Record<1 | 2 | 3, { size: number; before: number; after: number }> = {
-  1: { size: 18, before: 0, after: 12 },
-  2: { size: 13, before: 14, after: 6 },
-  3: { size: 11, before: 10, after: 4 },
-};
-const PARAGRAPH_AFTER = 7;
-const LIST_INDENT = 18;
-const CELL_PAD = 4;
-const COLOR = { text: '#000000', muted: '#444444', rule: '#777777' } as const;
+const TEXT_SIZE = SIZE.text;
+const LINE_GAP = LINE_GAPS.text;
 
 /** The face a run is set in: its block's family, and its own weight and slant. */
 function runFont(family: 'serif' | 'sans', marks: Marks): FontName {
@@ -76,8 +65,9 @@ function runs(children: readonly Inline[], family: 'serif' | 'sans', base: Marks
   const start = family === 'sans' ? { ...base, bold: true } : base;
   return flattenRuns(children, start).map((r) => {
     // A line break only splits the text into lines (see lines()); its face is never used.
-    const marks = r.type === 'text' ? r.marks : start;
-    return { text: r.type === 'text' ? r.text : '\n', font: runFont(family, marks), underline: marks.underline, strike: marks.strike };
+    const marks = r.type === 'break' ? start : r.marks;
+    const text = r.type === 'text' ? r.text : r.type === 'articleRef' ? articleLabel(r.number) : '\n';
+    return { text, font: runFont(family, marks), underline: marks.underline, strike: marks.strike };
   });
 }
 
@@ -109,6 +99,68 @@ function lines(rs: readonly Run[]): Run[][] {
   return out;
 }
 
+/**
+ * A word wider than `width`, cut into pieces that each fit, at the line width. pdfkit breaks
+ * such a word itself, but measures the whole rest of the word again for every line it fills,
+ * and shapes and caches every such rest: a 20,000-character word took the charter 54 s and
+ * 3 GB. Here each character is measured once (and each piece once more, as shaping may differ
+ * from the sum of its characters), so the cost grows with the length. A piece never ends
+ * between a character and the marks that combine with it, nor inside a surrogate pair.
+ */
+export function splitWide(word: string, widthOf: (text: string) => number, width: number): string[] {
+  const units = word.match(/\P{M}\p{M}*/gsu) ?? [word];
+  const pieces: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const unit of units) {
+    const w = widthOf(unit);
+    if (piece !== '' && used + w > width) {
+      pieces.push(piece);
+      piece = '';
+      used = 0;
+    }
+    piece += unit;
+    used += w;
+  }
+  if (piece !== '') pieces.push(piece);
+  // Shaping (kerning) can make a piece wider than the sum of its characters: give back from its
+  // end until it fits; what is given back starts the next piece.
+  for (let i = 0; i < pieces.length; i++) {
+    let p = pieces[i]!;
+    let carry = '';
+    while (widthOf(p) > width) {
+      const last = p.match(/\P{M}\p{M}*$/su)?.[0] ?? p.slice(-1);
+      if (last.length === p.length) break; // one character wider than the line: it stands alone
+      p = p.slice(0, -last.length);
+      carry = last + carry;
+    }
+    pieces[i] = p;
+    if (carry) {
+      if (i + 1 < pieces.length) pieces[i + 1] = carry + pieces[i + 1];
+      else pieces.push(carry);
+    }
+  }
+  return pieces;
+}
+
+/**
+ * As much of a text as one line of `width` can show, and a character more, so that pdfkit still
+ * ends it with an ellipsis. pdfkit shortens a one-line text by a character at a time, measuring
+ * the whole line again each time: a 20,000-character name in a signature block took 70 s. No
+ * glyph the documents print is narrower than a fifth of an em (see textHeight), so a line
+ * holds at most width / (size / 5) characters; shorter texts are returned as they are.
+ */
+export function oneLine(text: string, width: number, size: number): string {
+  const most = Math.ceil(width / (size * 0.2)) + 1;
+  if (text.length <= most) return text;
+  const cut = text.slice(0, most);
+  // Not half of a surrogate pair.
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** The widest advance of each face, in ems: a word shorter than width / this cannot be too wide. */
+const widestAdvance = new Map<FontName, number>();
+
 /** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
@@ -123,7 +175,7 @@ const KANSLI_PROPERTIES: readonly { readonly name: string; readonly description:
   { name: 'documentId', description: "The document's id in the sources", value: (m) => m.documentId },
   { name: 'memberId', description: 'Id of the member the document is for', value: (m) => m.member?.id ?? null },
   { name: 'member', description: 'Official name of the member the document is for', value: (m) => m.member?.name ?? null },
-  { name: 'charterVersion', description: 'Version of the charter the document cites', value: (m) => m.charterVersion },
+  { name: 'charterVersion', description: 'Version of the charter the document cites', value: (m) => m.charter?.version ?? null },
   { name: 'date', description: "The document's date (yyyy-mm-dd)", value: (m) => m.date },
 ];
 
@@ -290,7 +342,8 @@ class Layout {
   private heading(h: Heading, next: Block | undefined): void {
     const style = HEADING[h.level];
     const text = this.headingText(h);
-    const height = this.measure(text, 'sansBold', style.size, CONTENT_WIDTH);
+    const set = this.breakWideWords(text, 'sansBold', style.size, CONTENT_WIDTH);
+    const height = this.measure(set, 'sansBold', style.size, CONTENT_WIDTH);
     if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
     this.ensure(height + style.after + this.leadHeight(next));
@@ -302,6 +355,41 @@ class Layout {
   }
 
   /**
+   * A text with every word wider than `width` in `font` cut at the line width by line breaks
+   * (see splitWide). Only a word longer than `width` divided by the face's widest advance can
+   * be too wide, so ordinary text is returned as it is without being measured.
+   */
+  private breakWideWords(text: string, font: FontName, size: number, width: number): string {
+    const shortest = Math.floor(width / (this.widestEm(font) * size));
+    if (text.length <= shortest) return text;
+    this.font(font).fontSize(size);
+    const widthOf = (t: string): number => this.pdf.widthOfString(t);
+    return text.replace(/[^ \t\n]+/g, (word) => (word.length <= shortest || widthOf(word) <= width ? word : splitWide(word, widthOf, width).join('\n')));
+  }
+
+  /** The widest advance of a face, in ems (from its hhea table; 3 if it does not say). */
+  private widestEm(font: FontName): number {
+    let em = widestAdvance.get(font);
+    if (em === undefined) {
+      this.font(font);
+      const f = (this.pdf as unknown as { _font: { font?: { hhea?: { advanceWidthMax?: number }; unitsPerEm?: number } } })._font.font;
+      em = f?.hhea?.advanceWidthMax && f.unitsPerEm ? f.hhea.advanceWidthMax / f.unitsPerEm : 3;
+      widestAdvance.set(font, em);
+    }
+    return em;
+  }
+
+  /** Runs with their over-wide words broken (breakWideWords), the breaks as line-break runs. */
+  private breakWideRuns(rs: readonly Run[], size: number, width: number): Run[] {
+    return rs.flatMap((r) => {
+      if (r.text === '\n') return [r];
+      const text = this.breakWideWords(r.text, r.font, size, width);
+      if (text === r.text) return [r];
+      return text.split('\n').flatMap((t, i) => [...(i > 0 ? [{ ...r, text: '\n' }] : []), ...(t === '' ? [] : [{ ...r, text: t }])]);
+    });
+  }
+
+  /**
    * The height a text will take, measured in the regular face (emphasis changes widths too little
    * to matter for page breaks). Measuring is a full line-breaking pass, so a text that is surely
    * taller than `atMost` is not measured: no glyph of the fonts is narrower than a fifth of an em,
@@ -309,7 +397,7 @@ class Layout {
    * length / that many lines. The decisions taken on the height are the same either way.
    */
   private textHeight(rs: readonly Run[], width: number, size: number, atMost = Infinity): number {
-    const text = rs.map((r) => r.text).join('');
+    const text = this.breakWideRuns(rs, size, width).map((r) => r.text).join('');
     const lineHeight = size * 1.16 + LINE_GAP;
     const surelyLines = Math.floor(text.length / Math.ceil(width / (size * 0.2)));
     if (!text.includes('\n') && surelyLines * lineHeight > atMost) return surelyLines * lineHeight;
@@ -347,8 +435,9 @@ class Layout {
    * strike are given on every run, as pdfkit carries text options over from one continued run
    * to the next.
    */
-  private writeRuns(rs: readonly Run[], x: number, width: number, size: number, color: string, y: number = this.y, lineGap: number = LINE_GAP): void {
-    if (rs.length === 0) return;
+  private writeRuns(given: readonly Run[], x: number, width: number, size: number, color: string, y: number = this.y, lineGap: number = LINE_GAP): void {
+    if (given.length === 0) return;
+    const rs = this.breakWideRuns(given, size, width);
     this.pdf.fillColor(color);
     lines(rs).forEach((line, n) => {
       const top = n === 0 ? y : this.y;
@@ -370,10 +459,10 @@ class Layout {
     const decision = p.style === 'decision';
     const note = p.style === 'note';
     const rs = runs(p.children, 'serif', { ...PLAIN, bold: decision });
-    const size = note ? TEXT_SIZE - 1 : TEXT_SIZE;
+    const size = note ? SIZE.note : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
-    const height = this.textHeight(rs, CONTENT_WIDTH, size, 60);
-    if (height < 60) this.ensure(height);
+    const height = this.textHeight(rs, CONTENT_WIDTH, size, PARAGRAPH_KEPT);
+    if (height < PARAGRAPH_KEPT) this.ensure(height);
     parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
     this.pdf.y += PARAGRAPH_AFTER;
   }
@@ -404,12 +493,12 @@ class Layout {
           this.writeRuns(rs, bodyX, width, TEXT_SIZE, COLOR.text);
         }),
       );
-      this.pdf.y += 3;
+      this.pdf.y += LIST_ITEM_AFTER;
       if (item.sublist) this.list(item.sublist, li, bodyX);
       li.end();
     });
     l.end();
-    this.pdf.y += PARAGRAPH_AFTER - 3;
+    this.pdf.y += PARAGRAPH_AFTER - LIST_ITEM_AFTER;
   }
 
   private table(table: Table): void {
@@ -422,7 +511,8 @@ class Layout {
         ...row.map((cell, i) => {
           // Measured in the widest face the cell uses, so a bold line never runs into the next row.
           const face = bold ? 'sansBold' : runs(cell.children, 'serif').some((r) => r.font === 'serifBold' || r.font === 'serifBoldItalic') ? 'serifBold' : 'serif';
-          return this.measure(inlineText(cell.children), face, TEXT_SIZE - 1, widths[i]! - 2 * CELL_PAD, 1);
+          const width = widths[i]! - 2 * CELL_PAD;
+          return this.measure(this.breakWideWords(inlineText(cell.children), face, SIZE.table, width), face, SIZE.table, width, LINE_GAPS.table);
         }),
       ) + 2 * CELL_PAD;
 
@@ -437,7 +527,7 @@ class Layout {
         tr.add(
           this.struct(header ? 'TH' : 'TD', header ? { scope: 'Column' } : {}, () => {
             // Runs, not plain text: cells keep their emphasis and a comparison's inserted and deleted text.
-            this.writeRuns(runs(cell.children, header ? 'sans' : 'serif'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
+            this.writeRuns(runs(cell.children, header ? 'sans' : 'serif'), cellX + CELL_PAD, widths[i]! - 2 * CELL_PAD, SIZE.table, COLOR.text, top + CELL_PAD, LINE_GAPS.table);
           }),
         );
         x += widths[i]!;
@@ -473,14 +563,14 @@ class Layout {
     }
     body.end();
     t.end();
-    this.pdf.y += PARAGRAPH_AFTER + 4;
+    this.pdf.y += TABLE_AFTER;
   }
 
   private drawArtifactRow(row: Table['header'][number], widths: number[], height: number): void {
     const top = this.y;
     let x = MARGIN.left;
     row.forEach((cell, i) => {
-      this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, TEXT_SIZE - 1, COLOR.text, top + CELL_PAD, 1);
+      this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, SIZE.table, COLOR.text, top + CELL_PAD, LINE_GAPS.table);
       x += widths[i]!;
     });
     this.pdf.lineWidth(0.8).strokeColor(COLOR.rule);
@@ -490,18 +580,18 @@ class Layout {
   }
 
   private signatureHeight(): number {
-    return 150;
+    return SIGNATURE.height;
   }
 
   /** Signature blocks two to a row; a row is never split across pages. */
   private signatures(block: SignatureBlock): void {
     const sect = this.struct('Sect');
     this.root.add(sect);
-    const gap = 28;
+    const gap = SIGNATURE.gap;
     const width = (CONTENT_WIDTH - gap) / 2;
     for (let i = 0; i < block.signatures.length; i += 2) {
       this.ensure(this.signatureHeight());
-      const top = this.y + 6;
+      const top = this.y + SIGNATURE.above;
       const pair = block.signatures.slice(i, i + 2);
       pair.forEach((s, j) => this.signature(s, sect, MARGIN.left + j * (width + gap), top, width));
       this.pdf.y = top + this.signatureHeight();
@@ -521,19 +611,20 @@ class Layout {
       div.add(
         this.struct('P', {}, () => {
           this.font(font).fontSize(size).fillColor(color);
-          this.pdf.text(value, x, y, { width, lineBreak: false, ellipsis: true });
+          // pdfkit ends a text with the ellipsis only where a height runs out: one line's.
+          this.pdf.text(oneLine(value, width, size), x, y, { width, height: this.pdf.currentLineHeight(true), lineBreak: false, ellipsis: true });
         }),
       );
     };
-    const caption = (value: string, y: number): void => text(value, y, 'serif', 8, COLOR.muted);
+    const caption = (value: string, y: number): void => text(value, y, 'serif', SIZE.caption, COLOR.muted);
     // Three lines: place and date, signature, name clarification; values above, captions below.
     text(t.heading, top, 'serifBold', TEXT_SIZE);
-    if (t.placeDate) text(t.placeDate, top + 24, 'serif', TEXT_SIZE - 1);
+    if (t.placeDate) text(t.placeDate, top + 24, 'serif', SIZE.signature);
     rule(top + 38);
     caption(t.placeDateCaption, top + 41);
     rule(top + 82);
     caption(t.signatureCaption, top + 85);
-    if (t.name) text(t.name, top + 110, 'serif', TEXT_SIZE - 1);
+    if (t.name) text(t.name, top + 110, 'serif', SIZE.signature);
     rule(top + 124);
     caption(t.nameCaption, top + 127);
     div.end();
@@ -554,17 +645,17 @@ class Layout {
   furniture(): void {
     const { meta } = this.document;
     const range = this.pdf.bufferedPageRange();
-    const right = [meta.dnr ? `Dnr ${meta.dnr}` : null, meta.date].filter((v): v is string => v !== null).join('   ');
+    const right = headerRight(meta);
     for (let i = range.start; i < range.start + range.count; i++) {
       this.pdf.switchToPage(i);
       // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
       this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
       this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
-      this.font('sans').fontSize(8).fillColor(COLOR.muted);
-      this.pdf.text(meta.author, MARGIN.left, 40, { width: CONTENT_WIDTH / 2, lineBreak: false });
-      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, 40, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
-      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, 54).lineTo(PAGE.width - MARGIN.right, 54).stroke();
-      this.pdf.text(`Sida ${i - range.start + 1} av ${range.count}`, MARGIN.left, PAGE.height - 50, {
+      this.font('sans').fontSize(SIZE.furniture).fillColor(COLOR.muted);
+      this.pdf.text(meta.author, MARGIN.left, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, lineBreak: false });
+      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
+      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, FURNITURE.ruleY).lineTo(PAGE.width - MARGIN.right, FURNITURE.ruleY).stroke();
+      this.pdf.text(pageOf(i - range.start + 1, range.count), MARGIN.left, PAGE.height - FURNITURE.footerTop, {
         width: CONTENT_WIDTH,
         align: 'center',
         lineBreak: false,

@@ -21,7 +21,9 @@ export const PLAIN: Marks = { bold: false, italic: false, underline: false, stri
 export type Run =
   | { readonly type: 'text'; readonly text: string; readonly marks: Marks }
   /** A forced line break (<br>). */
-  | { readonly type: 'break' };
+  | { readonly type: 'break' }
+  /** A reference to a charter article by its number: text in the PDF, a field in the DOCX. */
+  | { readonly type: 'articleRef'; readonly number: number; readonly marks: Marks };
 
 /** The mark each inline element adds to what it holds. */
 const MARK: Readonly<Record<'strong' | 'emphasis' | 'inserted' | 'deleted', keyof Marks>> = {
@@ -42,6 +44,7 @@ export function flattenRuns(children: readonly Inline[], base: Marks = PLAIN): R
     for (const node of nodes) {
       if (node.type === 'text') out.push({ type: 'text', text: node.value, marks });
       else if (node.type === 'break') out.push({ type: 'break' });
+      else if (node.type === 'articleRef') out.push({ type: 'articleRef', number: node.number, marks });
       else walk(node.children, marks[MARK[node.type]] ? marks : { ...marks, [MARK[node.type]]: true });
     }
   };

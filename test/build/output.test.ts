@@ -154,7 +154,12 @@ describe('kills at any moment of a real build', () => {
       edit(content, 'parties.yaml', /name: Sala kommun[^\n]*/, `name: Sala kommun ${i}`);
       const run = start(['build', '--content', content, '--out', out, '--only', 'beslut-delta-i-lansprocess', '--force']);
       await sleep(delay + Math.floor(Math.random() * 400));
-      process.kill(run.pid, 'SIGKILL');
+      try {
+        process.kill(run.pid, 'SIGKILL');
+      } catch (e) {
+        // On a fast machine the build may be over before the moment: the next build must still be clean.
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
       await run.done;
       const r = kansli(['build', '--content', content, '--out', out, '--only', 'beslut-delta-i-lansprocess']);
       expect(r.status, r.stderr).toBe(0);

@@ -68,11 +68,16 @@ describe('kansli compare --from-content A --to-content B', () => {
   });
 
   it('marks deleted text struck through and inserted text underlined in the DOCX', () => {
-    const xml = strFromU8(unzipSync(readFileSync(join(out, 'jamforelse.docx')))['word/document.xml']!);
-    expect(xml).toMatch(/<w:strike\/><\/w:rPr><w:t[^>]*>i regel på förbundets kansli\.<\/w:t>/);
-    expect(xml).toMatch(/<w:u w:val="single"\/><\/w:rPr><w:t[^>]*>växelvis hos förbundsmedlemmarna\.<\/w:t>/);
-    expect(xml).toMatch(/<w:strike\/><\/w:rPr><w:t[^>]*>Styrelsen ansvarar för förbundets arkiv\.<\/w:t>/);
-    expect(xml).toMatch(/<w:u w:val="single"\/><\/w:rPr><w:t[^>]*>Förbundets verksamhet granskas/);
+    const parts = unzipSync(readFileSync(join(out, 'jamforelse.docx')));
+    const xml = strFromU8(parts['word/document.xml']!);
+    const styles = strFromU8(parts['word/styles.xml']!);
+    // As character styles, so that a template can restyle them.
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Deleted">(?:(?!<\/w:style>).)*<w:strike\/>/);
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Inserted">(?:(?!<\/w:style>).)*<w:u w:val="single"\/>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>i regel på förbundets kansli\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>växelvis hos förbundsmedlemmarna\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>Styrelsen ansvarar för förbundets arkiv\.<\/w:t>/);
+    expect(xml).toMatch(/<w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>Förbundets verksamhet granskas/);
   });
 
   it.runIf(has('pandoc'))('gives pandoc one table per changed article, with both wordings', () => {
@@ -137,6 +142,29 @@ describe('kansli compare on git revisions', () => {
     expect(broken.status).toBe(1);
     noStackTrace(broken.stderr);
     expect(broken.stderr).toMatch(/^HEAD:content\/charter\.yaml:\d+:\d+: reference §\{ledamoter\} names no article/m);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('kansli compare on git revisions: content files of any size', () => {
+  it.runIf(has('git'))('a 17 MB file at REV gets the loader\'s size message at REV:path, not "does not exist"', () => {
+    const repo = tempDir('kansli-git-');
+    const content = join(repo, 'content');
+    const git = (...args: string[]): void => {
+      const r = run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    git('init', '-q');
+    cpSync(BEFORE, content, { recursive: true });
+    writeFileSync(join(content, 'principles.yaml'), `# ${'x'.repeat(17 * 1024 * 1024)}\n`);
+    git('add', 'content');
+    git('commit', '-q', '-m', 'stor');
+    const out = join(tempDir(), 'o');
+    const r = kansli(['compare', '--content', content, '--from', 'HEAD', '--to-content', AFTER, '--out', out]);
+    expect(r.status).toBe(1);
+    noStackTrace(r.stderr);
+    expect(r.stderr).toMatch(/^HEAD:content\/principles\.yaml:1:1: the file is larger than 2 MiB; content files hold facts and prose, not data dumps$/m);
+    expect(r.stderr).not.toContain('does not exist');
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ const markup = `<p>Styrelsen består av <del>sju</del> <ins>nio</ins> ledamöter
 
 function doc(): Document {
   return {
-    meta: { title: 'Ändringar', author: 'Kansliet', subject: 'Prov', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 'jamforelse', member: null, charterVersion: null, timestamp: new Date('2023-03-01T00:00:00Z') },
+    meta: { title: 'Ändringar', author: 'Kansliet', subject: 'Prov', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 'jamforelse', member: null, charter: null, timestamp: new Date('2023-03-01T00:00:00Z') },
     blocks: parseMarkup(markup, 'marks'),
   };
 }
@@ -44,12 +44,16 @@ describe('inserted and deleted text', () => {
     expect(documentText(doc())[0]).toBe('Styrelsen består av sju nio ledamöter.');
   });
 
-  it('writes <w:strike/> and <w:u w:val="single"/> runs in the DOCX, in paragraphs and table cells', async () => {
-    const xml = strFromU8(unzipSync(await writeDocx(doc()))['word/document.xml']!);
-    expect(xml).toMatch(/<w:rPr><w:strike\/><\/w:rPr><w:t[^>]*>sju<\/w:t>/);
-    expect(xml).toMatch(/<w:rPr><w:u w:val="single"\/><\/w:rPr><w:t[^>]*>nio<\/w:t>/);
-    expect(xml).toMatch(/<w:rPr><w:strike\/><\/w:rPr><w:t[^>]*>Köping<\/w:t>/);
-    expect(xml).toMatch(/<w:rPr><w:u w:val="single"\/><\/w:rPr><w:t[^>]*>Västerås<\/w:t>/);
+  it('writes deleted and inserted runs in the DOCX as the Deleted and Inserted character styles (struck, underlined), in paragraphs and table cells', async () => {
+    const parts = unzipSync(await writeDocx(doc()));
+    const xml = strFromU8(parts['word/document.xml']!);
+    const styles = strFromU8(parts['word/styles.xml']!);
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Deleted">(?:(?!<\/w:style>).)*<w:strike\/>/);
+    expect(styles).toMatch(/<w:style w:type="character" w:styleId="Inserted">(?:(?!<\/w:style>).)*<w:u w:val="single"\/>/);
+    expect(xml).toMatch(/<w:rPr><w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>sju<\/w:t>/);
+    expect(xml).toMatch(/<w:rPr><w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>nio<\/w:t>/);
+    expect(xml).toMatch(/<w:rPr><w:rStyle w:val="Deleted"\/><\/w:rPr><w:t[^>]*>Köping<\/w:t>/);
+    expect(xml).toMatch(/<w:rPr><w:rStyle w:val="Inserted"\/><\/w:rPr><w:t[^>]*>Västerås<\/w:t>/);
   });
 
   it.runIf(has('pdftotext'))('writes the text of both into the PDF, cell breaks as line breaks', async () => {

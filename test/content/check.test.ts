@@ -292,7 +292,7 @@ describe('pattern errors', () => {
     const dir = contentCopy();
     edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2021-13-07"');
     expect(only(problemsOf(dir), /2021-13-07/).message).toBe(
-      'expected a date written yyyy-mm-dd, with a month 01–12 and a day 01–31 (e.g. 2024-01-01) or a month written yyyy-mm, with a month 01–12 (e.g. 2020-12) or a year written yyyy (e.g. 2023), found "2021-13-07"',
+      'expected a date written yyyy-mm-dd that is a day of the calendar (e.g. 2024-01-01) or a month written yyyy-mm, with a month 01–12 (e.g. 2020-12) or a year written yyyy (e.g. 2023), found "2021-13-07"',
     );
   });
 

@@ -80,7 +80,7 @@ describe('markup → model', () => {
 
   it('gives the plain text of a document, article numbers included', () => {
     const doc: Document = {
-      meta: { title: 't', author: 'a', subject: 's', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 't', member: null, charterVersion: null, timestamp: new Date(0) },
+      meta: { title: 't', author: 'a', subject: 's', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 't', member: null, charter: null, timestamp: new Date(0) },
       blocks: parse('<h2 class="article">Namn</h2><p>x</p><h2 class="article">Säte</h2><ul><li>y</li></ul>'),
     };
     expect(documentText(doc)).toEqual(['1\u00a0§ Namn', 'x', '2\u00a0§ Säte', '• y']);

@@ -66,7 +66,7 @@ describe.runIf(has('openssl') && has('pdfsig'))('builds never lose a signed docu
     const signedBytes = readFileSync(elsewhere);
 
     const r = build('--json');
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
     const report = JSON.parse(r.stdout) as { warnings: { file: string; message: string }[]; rescued: { from: string; to: string }[] };
     const moved = join(root, 'signerat', LETTER);
     expect(report.rescued).toEqual([{ from: letter, to: moved, duplicate: false }]);

@@ -16,7 +16,7 @@ export function sampleDocument(title = 'Prov – å ä ö & <test>'): Document {
       date: '2023-03-01',
       documentId: 'prov',
       member: { id: 'koping', name: 'Köpings kommun & <Co>' },
-      charterVersion: '0123456789ab',
+      charter: { version: '0123456789ab', label: 'Förslag', adopted: '2023-02-14' },
       timestamp: new Date('2023-03-01T08:00:00Z'),
     },
     blocks: parseMarkup(

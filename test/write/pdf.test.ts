@@ -164,7 +164,7 @@ describe('accessibility and filing metadata in the PDF', () => {
   it.runIf(has('pdfinfo'))('leaves out the properties a document does not have', async () => {
     const doc = sampleDocument();
     const file = join(tempDir(), 'once.pdf');
-    writeFileSync(file, await writePdf({ ...doc, meta: { ...doc.meta, dnr: null, member: null, charterVersion: null, date: null } }, fonts));
+    writeFileSync(file, await writePdf({ ...doc, meta: { ...doc.meta, dnr: null, member: null, charter: null, date: null } }, fonts));
     const meta = run('pdfinfo', ['-meta', file]).stdout;
     expect(meta).toContain('<kansli:documentId>prov</kansli:documentId>');
     expect(meta).not.toMatch(/<kansli:(registryNumber|memberId|member|charterVersion|date)>/);
