@@ -25,12 +25,12 @@ describe('kansli check', () => {
   it('exits 1 with each error at file:line:column and a caret under the column', () => {
     const dir = contentCopy();
     edit(dir, 'parties.yaml', '212000-2114', '212000-2115');
-    edit(dir, 'timeline.yaml', 'event: Länsmedlemssamråd (ägarmöte).', 'event: Länsmedlemssamråd (ägarmöte).\n    when: sometime');
+    edit(dir, 'timeline.yaml', 'text: Länsmedlemssamråd (ägarmöte).', 'text: Länsmedlemssamråd (ägarmöte).\n        when: sometime');
     const r = kansli(['check', '--content', dir]);
     expect(r.status).toBe(1);
     noStackTrace(r.stderr);
     expect(r.stderr).toMatch(/parties\.yaml:\d+:21: organisation number 212000-2115 of Köpings kommun fails the check digit \(expected 212000-2114\?\)\n\s+\d+ \|\s+orgnr: \{ value: 212000-2115, source: koping\.se \}\n\s+\| {21}\^/);
-    expect(r.stderr).toMatch(/timeline\.yaml:\d+:5: unknown key "when"/);
+    expect(r.stderr).toMatch(/timeline\.yaml:\d+:9: unknown key "when"/);
     expect(r.stderr).toMatch(/kansli: 2 errors/);
   });
 

@@ -13,7 +13,7 @@ import { FORMATS, type Format } from '../build/plan.js';
 import type { CharterVersion, Document, DocumentMeta } from '../model.js';
 import { charterVersion } from '../build/meta.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
-import { sharedView, type View } from '../render/view.js';
+import { processView, sharedView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
 import { loadFonts } from '../write/fonts.js';
 import { writePdf } from '../write/pdf.js';
@@ -102,6 +102,8 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   const cv = comparisonView(comparison);
   const view = (id: string, title: string, subject: string, member: Member | null): View & { comparison: ComparisonView } => ({
     ...shared,
+    // An amendment stands outside the process the documents of documents.yaml belong to.
+    ...processView(shared, null),
     document: { id, title, subject, date: null, dnr: null, signatures: [] },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
     comparison: cv,

@@ -80,6 +80,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     template,
     per: 'once',
     date: { known: false, reason: 'jämförelse' },
+    asOf: null,
     dnr: { known: false, reason: 'jämförelse' },
     signatories: null,
     signatures: [],

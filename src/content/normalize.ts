@@ -4,6 +4,7 @@
  */
 import type {
   Article,
+  AsOf,
   Charter,
   CharterBlock,
   Content,
@@ -11,8 +12,11 @@ import type {
   DocumentSpec,
   Fact,
   Member,
+  NameChosen,
   Person,
+  PlanEntry,
   Principles,
+  Process,
 } from './types.js';
 import type { ContentFile } from './schema.js';
 
@@ -80,21 +84,55 @@ function principles(p: Raw): Principles {
   };
 }
 
+/** A day, month or year as given, or {estimate, basis}. */
+function asOf(raw: unknown): AsOf {
+  if (typeof raw === 'string') return { date: raw, estimate: null };
+  const r = raw as Raw;
+  return { date: r.estimate, estimate: r.basis };
+}
+
+/** Without name_chosen the name is known from the start of the process (an empty day sorts first). */
+function nameChosen(raw: Raw | undefined): NameChosen {
+  if (raw === undefined) return { known: true, date: '', source: 'parties.yaml: no name_chosen' };
+  return 'value' in raw
+    ? { known: true, date: raw.value, source: raw.source }
+    : { known: false, noLaterThan: raw.no_later_than, reason: raw.unknown, source: raw.source };
+}
+
+function processOf(t: Raw): Process {
+  return {
+    events: (t.events as Raw[]).map((e) => ({ id: e.id, date: e.date, until: e.until, what: e.what, outcome: e.outcome, source: e.source })),
+    plans: (t.plans as Raw[]).map((p) => ({
+      id: p.id,
+      made: asOf(p.made),
+      source: p.source,
+      entries: (p.entries as Raw[]).map(
+        (e): PlanEntry => ({
+          id: e.id,
+          time: e.after_previous === true ? { kind: 'after-previous' } : { kind: 'date', date: e.date, until: e.until, deadline: e.deadline === true },
+          text: e.text,
+          source: e.source,
+        }),
+      ),
+    })),
+  };
+}
+
 export function normalize(data: Record<ContentFile, unknown>): Content {
   const parties = data.parties as Raw;
   const documents = data.documents as Raw;
   return {
     county: parties.county,
     associations: (parties.associations as Raw[]).map((a) => ({ id: a.id, name: a.name, seat: fact<string>(a.seat) })),
-    newAssociation: parties.new_association,
+    newAssociation: {
+      id: parties.new_association.id,
+      name: parties.new_association.name,
+      nameChosen: nameChosen(parties.new_association.name_chosen),
+      formed: parties.new_association.formed,
+      website: parties.new_association.website,
+    },
     members: (parties.members as Raw[]).map(member),
-    milestones: ((data.timeline as Raw).milestones as Raw[]).map((m) => ({
-      id: m.id,
-      date: m.date,
-      until: m.until,
-      deadline: m.deadline === true,
-      event: m.event,
-    })),
+    process: processOf(data.timeline as Raw),
     principles: principles(data.principles as Raw),
     charter: charter(data.charter as Raw, parties.new_association.formed),
     issuer: documents.issuer,
@@ -107,6 +145,7 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         template: d.template,
         per: d.per,
         date: fact<string>(d.date),
+        asOf: typeof d.date === 'string' ? { date: d.date, estimate: null } : d.as_of === undefined ? null : asOf(d.as_of),
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
         signatories: d.signatories ?? null,
         signatures: d.signatures ?? [],

@@ -5,6 +5,7 @@
  */
 import type { Position, Problem, Severity } from './problems.js';
 import type { ContentFile } from './schema.js';
+import { span } from './process.js';
 import { pointer } from './yaml.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -117,27 +118,131 @@ const memberships: Rule = rule(['parties'], (ctx) => {
   }
 });
 
-/** yyyy-mm or yyyy-mm-dd → comparable [first day, last day]. */
-function span(date: string): [string, string] {
-  return date.length === 7 ? [`${date}-01`, `${date}-31`] : [date, date];
-}
+/** A date, month or year as written, or the estimate of {estimate, basis}. */
+const pointOf = (raw: unknown): string | null =>
+  typeof raw === 'string' ? raw : raw !== null && typeof raw === 'object' && typeof (raw as Raw).estimate === 'string' ? (raw as Raw).estimate : null;
 
-const milestonesInOrder: Rule = rule(['timeline', 'parties'], (ctx) => {
-  const milestones: Raw[] = ctx.data.timeline.milestones;
-  milestones.forEach((m, i) => {
-    if (m.until !== undefined && span(m.until)[1] < span(m.date)[0]) {
-      ctx.report('error', 'timeline', ['milestones', i, 'until'], `the period of "${m.id}" ends (${m.until}) before it starts (${m.date})`);
+/** Events in date order, each period ending after it starts. */
+const eventsInOrder: Rule = rule(['timeline'], (ctx) => {
+  const events: Raw[] = ctx.data.timeline.events ?? [];
+  events.forEach((e, i) => {
+    if (e.until !== undefined && span(e.until)[1] < span(e.date)[0]) {
+      ctx.report('error', 'timeline', ['events', i, 'until'], `the period of event "${e.id}" ends (${e.until}) before it starts (${e.date})`);
     }
-    const prev = milestones[i - 1];
-    if (prev && span(m.date)[1] < span(prev.date)[0]) {
-      ctx.report('error', 'timeline', ['milestones', i, 'date'], `milestone "${m.id}" (${m.date}) comes before the previous milestone "${prev.id}" (${prev.date}); list milestones in date order`);
+    const prev = events[i - 1];
+    if (prev && span(e.date)[1] < span(prev.date)[0]) {
+      ctx.report('error', 'timeline', ['events', i, 'date'], `event "${e.id}" (${e.date}) comes before the previous event "${prev.id}" (${prev.date}); list events in date order`);
     }
   });
-  const formed: string = ctx.data.parties.new_association.formed;
-  const last = milestones[milestones.length - 1];
-  if (last && span(last.date)[0] > formed) {
-    ctx.report('warning', 'timeline', ['milestones', milestones.length - 1, 'date'], `milestone "${last.id}" (${last.date}) falls after the association is formed (${formed})`);
-  }
+});
+
+/**
+ * Plans in the order they were made, and each plan's entries in date order: a plan is a
+ * timetable, and a document prints it as it stands.
+ */
+const plansInOrder: Rule = rule(['timeline'], (ctx) => {
+  const plans: Raw[] = ctx.data.timeline.plans;
+  plans.forEach((p, i) => {
+    const prev = plans[i - 1];
+    const made = pointOf(p.made);
+    const before = prev ? pointOf(prev.made) : null;
+    if (made && before && span(made)[0] < span(before)[0]) {
+      ctx.report('error', 'timeline', ['plans', i, 'made'], `plan "${p.id}" (made ${made}) comes before the previous plan "${prev!.id}" (made ${before}); list plans in the order they were made, a changed plan after the one it replaces`);
+    }
+    const seen = new Map<string, number>();
+    let last: Raw | null = null;
+    (p.entries as Raw[]).forEach((e, j) => {
+      const at = ['plans', i, 'entries', j];
+      if (seen.has(e.id)) ctx.report('error', 'timeline', [...at, 'id'], `entry id "${e.id}" is already used by entry ${seen.get(e.id)! + 1} of plan "${p.id}"; ids must be unique within a plan`);
+      else seen.set(e.id, j);
+      const dated = ['date', 'until', 'deadline'].filter((k) => k in e);
+      if (e.after_previous === true && dated.length > 0) {
+        ctx.report('error', 'timeline', [...at, dated[0]!], `entry "${e.id}" has both after_previous and ${dated.join(', ')}: give a date or say it comes after the previous entry, not both`, 'key');
+        return;
+      }
+      if (e.after_previous !== true && !('date' in e)) {
+        ctx.report('error', 'timeline', at, `entry "${e.id}" has no date: give date (yyyy-mm-dd, yyyy-mm or yyyy) or after_previous: true`);
+        return;
+      }
+      if (e.after_previous === true) {
+        if (j === 0) ctx.report('error', 'timeline', [...at, 'after_previous'], `entry "${e.id}" comes "after the previous entry", but it is the first entry of plan "${p.id}"`);
+        return;
+      }
+      if (e.until !== undefined && span(e.until)[1] < span(e.date)[0]) {
+        ctx.report('error', 'timeline', [...at, 'until'], `the period of "${e.id}" ends (${e.until}) before it starts (${e.date})`);
+      }
+      if (last && span(e.date)[1] < span(last.date)[0]) {
+        ctx.report('error', 'timeline', [...at, 'date'], `entry "${e.id}" (${e.date}) comes before the previous entry "${last.id}" (${last.date}) of plan "${p.id}"; list entries in date order`);
+      }
+      last = e;
+    });
+  });
+});
+
+/**
+ * Each document sees the process as of a point: its date, or while that is unknown its as_of.
+ * A plan made after the document is simply not its plan; a document before every plan is told.
+ */
+const documentsAsOf: Rule = rule(['documents', 'timeline'], (ctx) => {
+  const plans: Raw[] = ctx.data.timeline.plans;
+  const first = plans.map((p) => pointOf(p.made)).filter((x): x is string => x !== null).sort((a, b) => (span(a)[0] < span(b)[0] ? -1 : 1))[0];
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    const known = typeof d.date === 'string';
+    if (known && d.as_of !== undefined) {
+      // Not an error: the date has come in and wins; the stale as_of should go.
+      ctx.report('warning', 'documents', ['documents', i, 'as_of'], `document "${d.id}" has a date (${d.date}), which it is seen as of; as_of is only for a document whose date is unknown, so remove it`, 'key');
+    }
+    if (!known && d.as_of === undefined) {
+      ctx.report('error', 'documents', ['documents', i, 'date'], `document "${d.id}" has no date, so kansli cannot tell which plan it prints: give as_of (a day, month or year, or {estimate: …, basis: why})`);
+      return;
+    }
+    const point = known ? d.date : pointOf(d.as_of);
+    if (point && first && span(point)[0] < span(first)[0]) {
+      ctx.report('warning', 'documents', ['documents', i, known ? 'date' : 'as_of'], `document "${d.id}" stands as of ${point}, before any plan in timeline.yaml was made (the first: ${first}); it prints no timetable`);
+    }
+  });
+});
+
+/**
+ * The new association's name appears only in what was written after the name was chosen: a plan,
+ * an event, or a document's title or subject that names it earlier is an error. While the day
+ * of choosing is unknown, the latest day it can have been (no_later_than) is what counts.
+ */
+const nameAfterChoice: Rule = rule(['parties', 'timeline', 'documents'], (ctx) => {
+  const na = ctx.data.parties.new_association;
+  const chosen: string | undefined = na.name_chosen?.value ?? na.name_chosen?.no_later_than;
+  if (typeof chosen !== 'string' || typeof na.name !== 'string') return;
+  const how = na.name_chosen.value ? `it was chosen on ${chosen}` : `it was chosen on an unknown day no later than ${chosen}`;
+  const early = (point: string | null): boolean => point !== null && chosen > span(point)[0];
+  const names = (text: unknown): boolean => typeof text === 'string' && text.includes(na.name);
+  (ctx.data.timeline.plans as Raw[]).forEach((p, i) => {
+    const made = pointOf(p.made);
+    if (!early(made)) return;
+    (p.entries as Raw[]).forEach((e, j) => {
+      if (names(e.text)) ctx.report('error', 'timeline', ['plans', i, 'entries', j, 'text'], `plan "${p.id}" (made ${made}) names "${na.name}", but ${how}; write it as that plan did`);
+    });
+  });
+  ((ctx.data.timeline.events ?? []) as Raw[]).forEach((e, i) => {
+    for (const key of ['what', 'outcome']) {
+      if (early(e.date) && names(e[key])) ctx.report('error', 'timeline', ['events', i, key], `event "${e.id}" (${e.date}) names "${na.name}", but ${how}`);
+    }
+  });
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    const point = typeof d.date === 'string' ? d.date : pointOf(d.as_of);
+    for (const key of ['title', 'subject']) {
+      if (early(point) && names(d[key])) ctx.report('error', 'documents', ['documents', i, key], `document "${d.id}" stands as of ${point} and names "${na.name}", but ${how}`);
+    }
+  });
+});
+
+/** Every estimated date is listed, like every unknown fact: it is an inference, not a source. */
+const estimates: Rule = rule(['timeline', 'documents'], (ctx) => {
+  (ctx.data.timeline.plans as Raw[]).forEach((p, i) => {
+    if (p.made?.estimate !== undefined) ctx.report('warning', 'timeline', ['plans', i, 'made'], `estimated date plans.${p.id}.made: ${p.made.estimate} (${p.made.basis})`);
+  });
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    if (d.as_of?.estimate !== undefined) ctx.report('warning', 'documents', ['documents', i, 'as_of'], `estimated date documents.${d.id}.as_of: ${d.as_of.estimate} (${d.as_of.basis})`);
+  });
 });
 
 /**
@@ -264,14 +369,19 @@ const unknownFacts: Rule = rule([], (ctx) => {
 export const RULES: readonly Rule[] = [
   uniqueIds('parties', ['members'], 'member'),
   uniqueIds('parties', ['associations'], 'association'),
-  uniqueIds('timeline', ['milestones'], 'milestone'),
+  uniqueIds('timeline', ['events'], 'event'),
+  uniqueIds('timeline', ['plans'], 'plan'),
   uniqueIds('principles', ['reasons', 'perspectives'], 'perspective'),
   uniqueIds('charter', ['articles'], 'article'),
   uniqueIds('documents', ['documents'], 'document'),
   factShape,
   orgnrCheckDigits,
   memberships,
-  milestonesInOrder,
+  eventsInOrder,
+  plansInOrder,
+  documentsAsOf,
+  nameAfterChoice,
+  estimates,
   charterReferences,
   costShares,
   documentTemplates,

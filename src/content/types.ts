@@ -22,9 +22,18 @@ export interface Association {
   readonly seat: Fact<string>;
 }
 
+/**
+ * When the new association's name was chosen: a known day, or unknown with the latest day it can
+ * have been (the first document that names it). Documents as of an earlier day do not print it.
+ */
+export type NameChosen =
+  | { readonly known: true; readonly date: string; readonly source: string }
+  | { readonly known: false; readonly noLaterThan: string; readonly reason: string; readonly source: string };
+
 export interface NewAssociation {
   readonly id: string;
   readonly name: string;
+  readonly nameChosen: NameChosen;
   readonly formed: string;
   readonly website?: string;
 }
@@ -41,13 +50,50 @@ export interface Member {
   readonly signatory: Fact<Person>;
 }
 
-export interface Milestone {
+/**
+ * A point in the process, as exact as the sources allow: a day (yyyy-mm-dd), month (yyyy-mm) or
+ * year (yyyy); `estimate` holds the basis when the point is inferred rather than read in a source.
+ */
+export interface AsOf {
+  readonly date: string;
+  readonly estimate: string | null;
+}
+
+/** Something that happened, with its outcome: "<what> <outcome>" reads as one sentence. */
+export interface ProcessEvent {
   readonly id: string;
-  /** yyyy-mm-dd or yyyy-mm. */
   readonly date: string;
   readonly until?: string;
-  readonly deadline: boolean;
-  readonly event: string;
+  readonly what: string;
+  readonly outcome: string;
+  readonly source: string;
+}
+
+/** When a plan's entry is to happen: a date (or period, or deadline), or after the entry before it. */
+export type EntryTime =
+  | { readonly kind: 'date'; readonly date: string; readonly until?: string; readonly deadline: boolean }
+  | { readonly kind: 'after-previous' };
+
+export interface PlanEntry {
+  readonly id: string;
+  readonly time: EntryTime;
+  /** In the plan's own words. */
+  readonly text: string;
+  readonly source?: string;
+}
+
+/** A timetable as it stood on the day it was made; a changed plan is a new Plan, never an edit. */
+export interface Plan {
+  readonly id: string;
+  readonly made: AsOf;
+  readonly source: string;
+  readonly entries: readonly PlanEntry[];
+}
+
+/** The process: what happened, and every plan it has had, each in the order of its dates. */
+export interface Process {
+  readonly events: readonly ProcessEvent[];
+  readonly plans: readonly Plan[];
 }
 
 export interface Perspective {
@@ -124,6 +170,8 @@ export interface DocumentSpec {
   readonly template: string;
   readonly per: DocumentScope;
   readonly date: Fact<string>;
+  /** The point the document sees the process as of: its date when known, otherwise its as_of. */
+  readonly asOf: AsOf | null;
   readonly dnr: Fact<string>;
   /** Who must sign: every member, or nobody (the document has no signature blocks). */
   readonly signatories: 'members' | null;
@@ -135,7 +183,7 @@ export interface Content {
   readonly associations: readonly Association[];
   readonly newAssociation: NewAssociation;
   readonly members: readonly Member[];
-  readonly milestones: readonly Milestone[];
+  readonly process: Process;
   readonly principles: Principles;
   readonly charter: Charter;
   readonly issuer: string;

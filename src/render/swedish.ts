@@ -20,14 +20,16 @@ export class FormatError extends Error {}
 
 interface ParsedDate {
   readonly year: number;
-  readonly month: number;
-  /** Absent for a month (yyyy-mm). */
+  /** Absent for a year (yyyy). */
+  readonly month?: number;
+  /** Absent for a month (yyyy-mm) or a year. */
   readonly day?: number;
 }
 
 export function parseDate(iso: string): ParsedDate {
+  if (/^\d{4}$/.test(iso)) return { year: Number(iso) };
   const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso);
-  if (!m) throw new FormatError(`"${iso}" is not a date (yyyy-mm-dd) or month (yyyy-mm)`);
+  if (!m) throw new FormatError(`"${iso}" is not a date (yyyy-mm-dd), month (yyyy-mm) or year (yyyy)`);
   const [year, month] = [Number(m[1]), Number(m[2])];
   if (month < 1 || month > 12) throw new FormatError(`"${iso}" has no month ${month}`);
   if (m[3] === undefined) return { year, month };
@@ -40,9 +42,10 @@ export function parseDate(iso: string): ParsedDate {
   return { year, month, day };
 }
 
-/** "1 januari 2024" for a day, "december 2020" for a month: the running-text style. */
+/** "1 januari 2024" for a day, "december 2020" for a month, "2023" for a year: the running-text style. */
 export function longDate(iso: string): string {
   const d = parseDate(iso);
+  if (d.month === undefined) return String(d.year);
   const month = `${MONTHS[d.month - 1]}${NBSP}${d.year}`;
   return d.day === undefined ? month : `${d.day}${NBSP}${month}`;
 }
@@ -53,24 +56,48 @@ export function isoDate(iso: string): string {
   return iso;
 }
 
+/** The seasons a period of whole months is called by in running text ("under sommaren 2022"). */
+const SEASONS: Readonly<Record<string, string>> = { '3-5': 'våren', '6-8': 'sommaren', '9-11': 'hösten' };
+
 /**
- * A period in running text: "januari–mars 2022", "7 december 2021", "senast 31 mars 2023".
- * The year is written once when both ends share it.
+ * A period in running text: "januari–mars 2022", "10–11 januari 2023", "sommaren 2022",
+ * "7 december 2021", "senast 31 mars 2023". The year (and month) is written once when both ends
+ * share it; March–May, June–August and September–November of one year are its seasons.
  */
 export function period(from: string, until?: string, deadline = false): string {
   if (until === undefined) return (deadline ? 'senast ' : '') + longDate(from);
   const a = parseDate(from);
   const b = parseDate(until);
-  if (a.year === b.year && a.day === undefined && b.day === undefined) {
+  if (a.year === b.year && a.month !== undefined && b.month !== undefined && a.day === undefined && b.day === undefined) {
+    const season = SEASONS[`${a.month}-${b.month}`];
+    if (season) return `${season}${NBSP}${a.year}`;
     return `${MONTHS[a.month - 1]}${EN_DASH}${MONTHS[b.month - 1]}${NBSP}${a.year}`;
+  }
+  if (a.year === b.year && a.month === b.month && a.day !== undefined && b.day !== undefined) {
+    return `${a.day}${EN_DASH}${b.day}${NBSP}${MONTHS[a.month! - 1]}${NBSP}${a.year}`;
   }
   return `${longDate(from)}${EN_DASH}${longDate(until)}`;
 }
 
-/** The latest date of a milestone: "senast i mars 2022" for a month, "senast 31 mars 2023" for a day. */
+/** The latest date of a milestone: "senast i mars 2022" for a month or year, "senast 31 mars 2023" for a day. */
 export function deadline(date: string): string {
   const d = parseDate(date);
   return d.day === undefined ? `senast i ${longDate(date)}` : `senast ${longDate(date)}`;
+}
+
+/**
+ * Swedish typography for text that comes from the content: a non-breaking space between a
+ * number and "§" or "kap." (so "15 §" never breaks across lines), in "lag (2003:1210)" and
+ * "lagen (2003:1210)" and "arkivlagen (1990:782)" between the word and the parenthesis, and within dates ("1 januari 2024",
+ * "mars 2023"). Applied to prose from the YAML; what the helpers print is already set so.
+ */
+export function typography(text: string): string {
+  const months = MONTHS.join('|');
+  return text
+    .replace(/(\d) +(§|kap\.)/g, `$1${NBSP}$2`)
+    .replace(/(\p{L}*lag(?:en)?) +\((\d{4}:\d+)\)/gu, `$1${NBSP}($2)`)
+    .replace(new RegExp(`(\\d{1,2}) +(${months})\\b`, 'g'), `$1${NBSP}$2`)
+    .replace(new RegExp(`\\b(${months}) +(\\d{4})\\b`, 'g'), `$1${NBSP}$2`);
 }
 
 /**

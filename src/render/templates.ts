@@ -275,15 +275,26 @@ function registerHelpers(hb: typeof Handlebars): void {
       return typeof v.value === 'number' ? sv.number(v.value) : String(v.value);
     }),
   );
-  const milestone = (helper: string, args: unknown[]): View['milestones'][number] => {
+  /**
+   * An entry of the document's own timetable or an event it knows of, by id: only what the
+   * process looked like as of the document's date, so a paper cannot cite a later plan.
+   */
+  const milestone = (helper: string, args: unknown[]): { period: string; date: string; until: string | null } => {
     const options = args[args.length - 1] as HelperOptions;
     const id = args.length === 2 ? args[0] : undefined;
-    const m = (options.data?.root as View | undefined)?.milestones.find((x) => x.id === id);
-    if (!m) throw helperError(options, `${helper}: no milestone with id "${String(id)}" in timeline.yaml`);
-    return m;
+    const root = options.data?.root as View | undefined;
+    const m = root?.timetable.find((x) => x.id === id) ?? root?.history.find((x) => x.id === id);
+    if (!m) {
+      const known = [...(root?.timetable ?? []), ...(root?.history ?? [])].map((x) => x.id).join(', ');
+      throw helperError(options, `${helper}: "${String(id)}" is neither in the plan in force as of this document's date (${root?.plan ?? 'none'}) nor an event it knows of (known: ${known || 'none'})`);
+    }
+    if (m.date === null) throw helperError(options, `${helper}: "${String(id)}" has no date of its own (it comes "därefter")`);
+    return { period: m.period, date: m.date, until: m.until };
   };
   /** A milestone's date in running text, by id: "7 december 2021", "januari–mars 2022". */
   hb.registerHelper('when', (...args: unknown[]) => milestone('when', args).period);
+  /** The year a milestone falls in, by id: "under hösten {{year "interimistisk-styrelse"}}". */
+  hb.registerHelper('year', (...args: unknown[]) => milestone('year', args).date.slice(0, 4));
   /** A milestone's latest date, by id: "senast i mars 2022". */
   hb.registerHelper('deadline', (...args: unknown[]) => {
     const m = milestone('deadline', args);

@@ -5,8 +5,9 @@
  * groups, resolved references) is computed once, here, in plain code.
  */
 import { createHash } from 'node:crypto';
-import type { Article, Charter, Content, DocumentSpec, Fact, Member, SignatureRecord } from '../content/types.js';
-import { count, longDate, period } from './swedish.js';
+import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
+import type { Article, AsOf, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
+import { count, longDate, period, typography } from './swedish.js';
 import { markArticleReference } from './references.js';
 
 export interface FactView {
@@ -28,6 +29,11 @@ export interface MemberView {
   readonly isRegion: boolean;
   readonly isAgency: boolean;
   readonly decisionBody: string;
+  /**
+   * Whom a paper is addressed to, in running text: the body as a common noun and the member
+   * ("kommunfullmäktige i Köpings kommun"), or the agency itself ("Försäkringskassan").
+   */
+  readonly recipient: string;
   readonly orgnr: FactView;
   readonly population: FactView;
   readonly associations: readonly { readonly id: string; readonly name: string }[];
@@ -72,7 +78,41 @@ const METHOD_TEXT: Record<SignatureRecord['method'], string> = {
   electronic: 'undertecknad elektroniskt',
 };
 
-export interface View {
+/** One line of a document's timetable, from the plan in force as of its date, in that plan's words. */
+export interface TimetableRow {
+  readonly id: string;
+  /** "7 december 2021", "januari–mars 2022", "senast 31 mars 2023", "Därefter". */
+  readonly period: string;
+  /** The first and last day or month for a dated entry; null for "därefter". */
+  readonly date: string | null;
+  readonly until: string | null;
+  readonly deadline: boolean;
+  readonly text: string;
+}
+
+/** Something that had happened as of the document's date, with its outcome. */
+export interface HistoryItem {
+  readonly id: string;
+  readonly period: string;
+  readonly date: string;
+  readonly until: string | null;
+  readonly what: string;
+  readonly outcome: string;
+}
+
+/** The process as one document sees it, as of its own date. */
+export interface ProcessView {
+  /** The day, month or year the document stands at; null for documents outside the process. */
+  readonly asOf: { readonly date: string; readonly estimated: boolean } | null;
+  /** The id of the plan in force then; null when there was none. */
+  readonly plan: string | null;
+  readonly timetable: readonly TimetableRow[];
+  readonly history: readonly HistoryItem[];
+  /** The association with its name only once the name had been chosen (null before). */
+  readonly newAssociation: { readonly id: string; readonly name: string | null; readonly formed: string; readonly website: string | null };
+}
+
+export interface View extends ProcessView {
   readonly document: {
     readonly id: string;
     readonly title: string;
@@ -85,7 +125,6 @@ export interface View {
   readonly issuer: string;
   readonly county: string;
   readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
-  readonly newAssociation: { readonly id: string; readonly name: string; readonly formed: string; readonly website: string | null };
   readonly associations: readonly { readonly id: string; readonly name: string; readonly seat: FactView; readonly municipalities: readonly string[] }[];
   readonly members: readonly MemberView[];
   readonly municipalities: readonly MemberView[];
@@ -95,9 +134,13 @@ export interface View {
   readonly countyWide: readonly MemberView[];
   /** The member a per-member document is for; null in documents made once. */
   readonly member: MemberView | null;
-  readonly milestones: readonly { readonly id: string; readonly period: string; readonly date: string; readonly until: string | null; readonly event: string }[];
   readonly principles: Content['principles'];
   readonly charter: CharterView;
+}
+
+/** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLocaleLowerCase('sv') + text.slice(1);
 }
 
 function memberView(m: Member, content: Content): MemberView {
@@ -111,6 +154,7 @@ function memberView(m: Member, content: Content): MemberView {
     isRegion: m.kind === 'region',
     isAgency: m.kind === 'agency',
     decisionBody: m.decisionBody,
+    recipient: m.kind === 'agency' ? m.name : `${lowerFirst(m.decisionBody)} i ${m.name}`,
     orgnr: factView(m.orgnr),
     population: factView(m.population),
     associations: m.associations.map((id) => {
@@ -169,7 +213,7 @@ function charterView(content: Content): CharterView {
     const f = charter.facts.get(key);
     return f ? factText(f) : '[uppgift saknas]';
   };
-  const text = (t: string): string => resolveCharterText(t, numbers, facts);
+  const text = (t: string): string => typography(resolveCharterText(t, numbers, facts));
   const names = new Map(content.members.map((m) => [m.id, m.name]));
   return {
     title: charter.title,
@@ -215,7 +259,11 @@ function finalProvisions(charter: Charter, text: (t: string) => string): Charter
  * The parts of a view that do not depend on the document: built once per content, shared by
  * every document rendered from it.
  */
-export type SharedView = Omit<View, 'document' | 'member'>;
+export type SharedView = Omit<View, 'document' | 'member' | keyof ProcessView> & {
+  /** The whole process, from which each document's ProcessView is taken as of its date. */
+  readonly process: Content['process'];
+  readonly association: Content['newAssociation'];
+};
 
 export function sharedView(content: Content): SharedView {
   const members = content.members.map((m) => memberView(m, content));
@@ -223,7 +271,8 @@ export function sharedView(content: Content): SharedView {
     issuer: content.issuer,
     county: content.county,
     senders: content.senders,
-    newAssociation: { ...content.newAssociation, website: content.newAssociation.website ?? null },
+    process: content.process,
+    association: content.newAssociation,
     associations: content.associations.map((a) => ({
       id: a.id,
       name: a.name,
@@ -235,9 +284,52 @@ export function sharedView(content: Content): SharedView {
     regions: members.filter((m) => m.isRegion),
     agencies: members.filter((m) => m.isAgency),
     countyWide: members.filter((m) => !m.isMunicipality),
-    milestones: content.milestones.map((m) => ({ id: m.id, period: period(m.date, m.until, m.deadline), date: m.date, until: m.until ?? null, event: m.event })),
-    principles: content.principles,
+    principles: principlesView(content.principles),
     charter: charterView(content),
+  };
+}
+
+function principlesView(p: Content['principles']): Content['principles'] {
+  const all = (list: readonly string[]): string[] => list.map(typography);
+  return {
+    introduction: all(p.introduction),
+    background: all(p.background),
+    reasons: { intro: all(p.reasons.intro), perspectives: p.reasons.perspectives.map((x) => ({ ...x, reasons: all(x.reasons) })) },
+    startingPoints: { intro: all(p.startingPoints.intro), principles: all(p.startingPoints.principles) },
+    implementation: all(p.implementation),
+  };
+}
+
+function timetable(plan: Plan): TimetableRow[] {
+  return plan.entries.map((e) =>
+    e.time.kind === 'after-previous'
+      ? { id: e.id, period: 'Därefter', date: null, until: null, deadline: false, text: typography(e.text) }
+      : { id: e.id, period: period(e.time.date, e.time.until, e.time.deadline), date: e.time.date, until: e.time.until ?? null, deadline: e.time.deadline, text: typography(e.text) },
+  );
+}
+
+/**
+ * The process as of a point: the plan in force then, the events over by then, and the new
+ * association's name if it had been chosen. `null` (a document outside the process, such as an
+ * amendment made from two charter versions) sees all of it: the last plan, every event, the name.
+ */
+export function processView(shared: Pick<SharedView, 'process' | 'association'>, asOf: AsOf | null): ProcessView {
+  const { plans, events } = shared.process;
+  const plan = asOf ? planAsOf(plans, asOf) : (plans[plans.length - 1] ?? null);
+  const a = shared.association;
+  return {
+    asOf: asOf ? { date: asOf.date, estimated: asOf.estimate !== null } : null,
+    plan: plan?.id ?? null,
+    timetable: plan ? timetable(plan) : [],
+    history: events
+      .filter((e) => asOf === null || happenedBy(e, asOf))
+      .map((e) => ({ id: e.id, period: period(e.date, e.until), date: e.date, until: e.until ?? null, what: typography(e.what), outcome: typography(e.outcome) })),
+    newAssociation: {
+      id: a.id,
+      name: asOf === null || nameKnownAsOf(a.nameChosen, asOf) ? a.name : null,
+      formed: a.formed,
+      website: a.website ?? null,
+    },
   };
 }
 
@@ -258,10 +350,11 @@ export function signatureViews(shared: SharedView, spec: DocumentSpec): Signatur
 export function documentView(shared: SharedView, spec: DocumentSpec, member: Member | null): View {
   return {
     ...shared,
+    ...processView(shared, spec.asOf),
     document: {
       id: spec.id,
       title: spec.title,
-      subject: spec.subject,
+      subject: typography(spec.subject),
       date: spec.date.known ? spec.date.value : null,
       dnr: spec.dnr.known ? spec.dnr.value : null,
       signatures: signatureViews(shared, spec),

@@ -69,6 +69,72 @@ describe('a full build of the real content', () => {
     expect(text.match(/Namnförtydligande/g)).toHaveLength(13);
   });
 
+  /**
+   * The timetable as a reader sees it in the PDF: the rows after "Tidpunkt Aktivitet", without
+   * the page furniture a page break would put between them, up to the senders or the end.
+   */
+  const timetable = (file: string): string => {
+    const text = pdfText(join(out, file));
+    const start = text.indexOf('Tidplan\nTidpunkt Aktivitet\n');
+    expect(start, `no timetable in ${file}`).toBeGreaterThan(-1);
+    const rest = text.slice(start + 'Tidplan\nTidpunkt Aktivitet\n'.length).split('\nFör Samordningsförbunden')[0]!;
+    const lines = rest.split('\n').filter((l) => !/^(Samordningsförbunden i Västmanland|Sida \d+ av \d+|Tidpunkt Aktivitet|\f.*)$/.test(l.trim()));
+    return normalizeSpace(lines.join(' '));
+  };
+
+  it.runIf(has('pdftotext'))('prints in the participation paper the timetable of seed 000, no more and no less, and no name for the new association', () => {
+    for (const party of ['koping', 'region-vastmanland', 'forsakringskassan']) {
+      expect(timetable(`beslut-delta-i-lansprocess/${party}.pdf`)).toBe(
+        '7 december 2021 Länsmedlemssamråd (ägarmöte). ' +
+          'januari–mars 2022 Medlemmarnas beslut att delta i länsprocessen. ' +
+          'april 2022 Lokala ägarmöten, ett för varje samordningsförbund. ' +
+          'Därefter Länsmedlemssamråd, formellt beslut om länsförbund och fortsatt process, till exempel att ta fram en ny förbundsordning. ' +
+          '2023 Alla beslut för ett länsförbund är tagna.',
+      );
+      const text = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', `${party}.pdf`)));
+      expect(text).not.toContain('Samordningsförbundet Västmanland');
+      expect(text).not.toMatch(/31 mars 2023|1 juni 2023|1 januari 2024/);
+    }
+  });
+
+  it.runIf(has('pdftotext'))('says in the participation paper what seed 000 says, naming the association where it explains', () => {
+    const text = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'koping.pdf')));
+    expect(text).toContain('Ärende till kommunfullmäktige i Köpings kommun');
+    expect(text).toContain('Kommunfullmäktige beslutar att Köpings kommun ska delta i länsprocessen och delegerar deltagandet till sin representant i det lokala samordningsförbundets styrelse.');
+    expect(text).toContain('Med det lokala samordningsförbundet avses Samordningsförbundet Västra Mälardalen, där Köpings kommun är medlem.');
+    expect(text).toContain('ett samägt samverkansorgan');
+    expect(text).toContain('insatser ska vara lika tillgängliga');
+    expect(text).not.toMatch(/samordningvastmanland\.se\/?\./);
+    const region = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'region-vastmanland.pdf')));
+    expect(region).toContain('Ärende till regionfullmäktige i Region Västmanland');
+    expect(region).toContain('delegerar deltagandet till sina representanter i de lokala samordningsförbundens styrelser.');
+    expect(region).toContain('Med de lokala samordningsförbunden avses Samordningsförbundet Västerås, Norra Västmanlands Samordningsförbund och Samordningsförbundet Västra Mälardalen, där Region Västmanland är medlem.');
+  });
+
+  it.runIf(has('pdftotext'))('prints in the letter of intent the plan of seed 002 and nothing of the other plans', () => {
+    const text = normalizeSpace(pdfText(join(out, 'avsiktsforklaring', 'avsiktsforklaring.pdf')));
+    expect(text).toContain(
+      'En ny förbundsordning ska beslutas senast 31 mars 2023 av respektive fullmäktige eller motsvarande. Från den 1 juni 2023 tillsätts en interimistisk styrelse som under hösten 2023 hanterar operativa uppgifter inför bildandet av länssamordningsförbundet den 1 januari 2024.',
+    );
+    expect(text).not.toContain('Samordningsförbundet Västmanland');
+    expect(text).not.toMatch(/7 december 2021|april 2022|10–11 januari 2023|Därefter/);
+  });
+
+  it.runIf(has('pdftotext'))('prints in the adoption papers the plan of January 2023 and the events with their outcome', () => {
+    for (const party of ['koping', 'arbetsformedlingen']) {
+      expect(timetable(`beslut-anta-forbundsordning/${party}.pdf`)).toBe(
+        '10–11 januari 2023 Handlingarna sänds ut för beslut hos förbundsmedlemmarna. ' +
+          'senast 31 mars 2023 Förbundsmedlemmarna beslutar om förbundsordningen. ' +
+          '1 juni 2023 En interimistisk styrelse tillsätts, som under hösten 2023 hanterar operativa uppgifter inför bildandet av förbundet. ' +
+          '1 januari 2024 Samordningsförbundet Västmanland bildas.',
+      );
+    }
+    const text = normalizeSpace(pdfText(join(out, 'beslut-anta-forbundsordning', 'koping.pdf')));
+    expect(text).toContain('sommaren 2022: Samtliga förbundsmedlemmar i de tre nuvarande samordningsförbunden ställde sig bakom avsiktsförklaringen om att bilda ett länssamordningsförbund.');
+    expect(text).toContain('under hösten 2023 hanterar operativa uppgifter inför bildandet av Samordningsförbundet Västmanland');
+    expect(text).not.toMatch(/Medlemmarna beslutade under|april 2022|7 december 2021/);
+  });
+
   it.runIf(has('pdftotext'))('names the same charter version in every adopting proposal and in the manifest', () => {
     const version = manifest.charter.version;
     expect(version).toMatch(/^[0-9a-f]{12}$/);

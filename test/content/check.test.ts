@@ -33,7 +33,7 @@ describe('the real content', () => {
     expect(content.members).toHaveLength(13);
     expect(content.members.filter((m) => m.kind === 'municipality')).toHaveLength(10);
     expect(warnings.length).toBeGreaterThan(0);
-    expect(warnings.every((w) => w.severity === 'warning' && /^unknown fact /.test(w.message))).toBe(true);
+    expect(warnings.every((w) => w.severity === 'warning' && /^(unknown fact|estimated date) /.test(w.message))).toBe(true);
     const fagersta = warnings.find((w) => w.message.includes('members.fagersta.orgnr'));
     expect(fagersta?.file).toMatch(/content[/\\]parties\.yaml$/);
   });
@@ -62,7 +62,7 @@ describe('injected faults', () => {
     edit(dir, 'charter.yaml', /\bkoping\b/, 'kopingg'); // a cost share naming a missing party
     edit(dir, 'documents.yaml', '    per: once\n', '    per: once\n    titel: Extra\n'); // unknown key
     edit(dir, 'principles.yaml', /\nbackground:/, '\nbackground: [unclosed\n'); // malformed YAML
-    edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2019-12-07"'); // out of order
+    edit(dir, 'timeline.yaml', 'date: "2022-04"', 'date: "2021-04"'); // out of order
     const problems = problemsOf(dir);
 
     const luhn = only(problems, /fails the check digit/);
@@ -83,8 +83,9 @@ describe('injected faults', () => {
     expect(malformed.file).toBe(join(dir, 'principles.yaml'));
     expect(malformed.position.line).toBeGreaterThanOrEqual(lineOf(join(dir, 'principles.yaml'), '[unclosed'));
 
-    const order = only(problems, /comes before the previous milestone/);
-    expect(order.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), '2019-12-07'), column: columnOf(join(dir, 'timeline.yaml'), '"2019-12-07"') });
+    const order = only(problems, /comes before the previous entry/);
+    expect(order.message).toBe('entry "lokala-agarmoten" (2021-04) comes before the previous entry "deltagandebeslut" (2022-01) of plan "lansprocess"; list entries in date order');
+    expect(order.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), '2021-04'), column: columnOf(join(dir, 'timeline.yaml'), '"2021-04"') });
     // The dangling reference also leaves Köping without a cost share: said once, plainly.
     only(problems, /Köpings kommun pays under no cost share/);
     // Rules still ran although other files had errors: all faults in one run.
@@ -118,7 +119,7 @@ describe('injected faults', () => {
   it('reports duplicate ids and duplicate keys', () => {
     const dir = contentCopy();
     edit(dir, 'parties.yaml', 'id: sala', 'id: norberg');
-    edit(dir, 'timeline.yaml', '    source: seed 000\n', '    source: seed 000\n    source: again\n');
+    edit(dir, 'timeline.yaml', '    source: seed 000 (Beslut om att delta i länsprocess), Tidplan\n', '    source: seed 000 (Beslut om att delta i länsprocess), Tidplan\n    source: again\n');
     const problems = problemsOf(dir);
     expect(only(problems, /member id "norberg" is already used/).position.line).toBe(lineOf(join(dir, 'parties.yaml'), 'name: Sala kommun') - 1);
     expect(only(problems, /Map keys must be unique/).file).toBe(join(dir, 'timeline.yaml'));
@@ -198,6 +199,78 @@ describe('validators compiled ahead of time', () => {
   });
 });
 
+describe('the process as of each document\'s date', () => {
+  it('refuses the new name in a plan made before the name was chosen, at the entry', () => {
+    const dir = contentCopy();
+    edit(dir, 'timeline.yaml', 'text: Länssamordningsförbundet bildas.', 'text: Samordningsförbundet Västmanland bildas.');
+    const p = only(problemsOf(dir), /names "Samordningsförbundet Västmanland"/);
+    expect(p.message).toBe('plan "avsiktsforklaring" (made 2022-06) names "Samordningsförbundet Västmanland", but it was chosen on an unknown day no later than 2023-01-10; write it as that plan did');
+    expect(p.file).toBe(join(dir, 'timeline.yaml'));
+    expect(p.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), 'text: Samordningsförbundet Västmanland bildas.'), column: 15 });
+  });
+
+  it('refuses the new name in the title of a document as of an earlier day', () => {
+    const dir = contentCopy();
+    edit(dir, 'documents.yaml', 'title: Avsiktsförklaring\n', 'title: Avsiktsförklaring om Samordningsförbundet Västmanland\n');
+    const p = only(problemsOf(dir), /names "Samordningsförbundet Västmanland"/);
+    expect(p.message).toBe('document "avsiktsforklaring" stands as of 2022-06 and names "Samordningsförbundet Västmanland", but it was chosen on an unknown day no later than 2023-01-10');
+    expect(p.position.line).toBe(lineOf(join(dir, 'documents.yaml'), 'title: Avsiktsförklaring om'));
+  });
+
+  it('accepts the name once its day of choosing is known and earlier', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', /  name_chosen:\n(    .*\n|      .*\n)+?  formed/, '  name_chosen: { value: "2022-05-02", source: test }\n  formed');
+    edit(dir, 'timeline.yaml', 'text: Länssamordningsförbundet bildas.', 'text: Samordningsförbundet Västmanland bildas.');
+    const { warnings } = check({ contentDir: dir });
+    expect(warnings.some((w) => w.message.includes('name_chosen'))).toBe(false);
+  });
+
+  it('lists an unknown day of choosing the name, and every estimated date, as warnings', () => {
+    const { warnings } = check({ contentDir: CONTENT });
+    expect(warnings.find((w) => w.message.includes('new_association.name_chosen'))?.message).toMatch(/^unknown fact new_association\.name_chosen: Dagen då namnet valdes framgår inte/);
+    expect(warnings.filter((w) => w.message.startsWith('estimated date ')).map((w) => w.message.split(':')[0])).toEqual([
+      'estimated date documents.beslut-delta-i-lansprocess.as_of',
+      'estimated date documents.avsiktsforklaring.as_of',
+      'estimated date plans.lansprocess.made',
+      'estimated date plans.avsiktsforklaring.made',
+    ]);
+  });
+
+  it('asks for as_of when a document has no date, and warns about a stale as_of beside a date', () => {
+    const dir = contentCopy();
+    edit(dir, 'documents.yaml', '    # Sent out with the adoption papers (samordningvastmanland.se: "den 10-11 januari").\n    as_of: "2023-01-10"\n', '');
+    edit(dir, 'documents.yaml', '    date: { unknown: Avsiktsförklaringens datum framgår inte av underlaget. }', '    date: "2022-06-15"');
+    const problems = problemsOf(dir);
+    const missing = only(problems, /has no date/);
+    expect(missing.message).toBe('document "forbundsordning" has no date, so kansli cannot tell which plan it prints: give as_of (a day, month or year, or {estimate: …, basis: why})');
+    expect(missing.position.line).toBe(lineOf(join(dir, 'documents.yaml'), 'Förbundsordningens datum'));
+    expect(problems.some((p) => /as_of is only for/.test(p.message))).toBe(false);
+    edit(dir, 'documents.yaml', '    per: once\n    date: { unknown: Förbundsordningens', '    per: once\n    as_of: "2023-01-10"\n    date: { unknown: Förbundsordningens');
+    const stale = check({ contentDir: dir }).warnings.filter((w) => /as_of is only for/.test(w.message));
+    expect(stale).toHaveLength(1);
+    expect(stale[0]!.message).toBe('document "avsiktsforklaring" has a date (2022-06-15), which it is seen as of; as_of is only for a document whose date is unknown, so remove it');
+    expect(stale[0]!.position).toEqual({ line: lineOf(join(dir, 'documents.yaml'), '"2022-06-15"') + 1, column: 5 });
+  });
+
+  it('keeps events in date order, each period ending after it starts', () => {
+    const dir = contentCopy();
+    edit(dir, 'timeline.yaml', '    date: "2022-06"\n    until: "2022-08"', '    date: "2019-06"\n    until: "2019-05"');
+    const problems = problemsOf(dir);
+    expect(only(problems, /comes before the previous event/).message).toBe('event "avsiktsforklaring-undertecknad" (2019-06) comes before the previous event "agarmote-2020" (2020-12); list events in date order');
+    expect(only(problems, /ends \(2019-05\) before it starts/).position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), 'until: "2019-05"'), column: 12 });
+  });
+
+  it('keeps plans in the order they were made and entries dated or "därefter", not both', () => {
+    const dir = contentCopy();
+    edit(dir, 'timeline.yaml', 'made: "2023-01-10"', 'made: "2021-01-10"');
+    edit(dir, 'timeline.yaml', '        after_previous: true\n', '        after_previous: true\n        date: "2022-05"\n');
+    const problems = problemsOf(dir);
+    expect(only(problems, /comes before the previous plan/).message).toBe('plan "antagande" (made 2021-01-10) comes before the previous plan "avsiktsforklaring" (made 2022-06); list plans in the order they were made, a changed plan after the one it replaces');
+    const both = only(problems, /both after_previous and date/);
+    expect(both.position).toEqual({ line: lineOf(join(dir, 'timeline.yaml'), 'date: "2022-05"'), column: 9 });
+  });
+});
+
 describe('pattern errors', () => {
   it('say what an id may contain, not the regex', () => {
     const dir = contentCopy();
@@ -215,11 +288,11 @@ describe('pattern errors', () => {
     expect(problem.position).toEqual({ line: lineOf(join(dir, 'charter.yaml'), 'Exit-notice'), column: 3 });
   });
 
-  it('a date in the wrong form says the forms a milestone date may take', () => {
+  it('a date in the wrong form says the forms a timetable date may take', () => {
     const dir = contentCopy();
     edit(dir, 'timeline.yaml', 'date: "2021-12-07"', 'date: "2021-13-07"');
     expect(only(problemsOf(dir), /2021-13-07/).message).toBe(
-      'expected a date written yyyy-mm-dd that is a day of the calendar (e.g. 2024-01-01) or a month written yyyy-mm, with a month 01–12 (e.g. 2020-12), found "2021-13-07"',
+      'expected a date written yyyy-mm-dd that is a day of the calendar (e.g. 2024-01-01) or a month written yyyy-mm, with a month 01–12 (e.g. 2020-12) or a year written yyyy (e.g. 2023), found "2021-13-07"',
     );
   });
 

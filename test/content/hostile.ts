@@ -77,7 +77,7 @@ export const HOSTILE: readonly HostileCase[] = [
   },
   {
     name: 'a bidirectional isolate written as a YAML escape',
-    apply: (dir) => put(dir, 'timeline.yaml', 'event: Länsmedlemssamråd (ägarmöte).', 'event: "Länsmedlemssamråd \\u2067(ägarmöte)."', 'event: "Länsmedlemssamråd '.length),
+    apply: (dir) => put(dir, 'timeline.yaml', 'text: Länsmedlemssamråd (ägarmöte).', 'text: "Länsmedlemssamråd \\u2067(ägarmöte)."', 'text: "Länsmedlemssamråd '.length),
     message: /the value holds U\+2067 RIGHT-TO-LEFT ISOLATE: a bidirectional control/,
   },
   {
@@ -105,7 +105,7 @@ export const HOSTILE: readonly HostileCase[] = [
   },
   {
     name: 'a C1 control (a Windows-1252 dash decoded as Latin-1)',
-    apply: (dir) => put(dir, 'timeline.yaml', 'event: Länsmedlemssamråd (ägarmöte).', 'event: Länsmedlemssamråd \u0096 ägarmöte.', 'event: Länsmedlemssamråd '.length),
+    apply: (dir) => put(dir, 'timeline.yaml', 'text: Länsmedlemssamråd (ägarmöte).', 'text: Länsmedlemssamråd \u0096 ägarmöte.', 'text: Länsmedlemssamråd '.length),
     message: /the value holds U\+0096 START OF GUARDED AREA: a control character/,
   },
   {
@@ -115,7 +115,7 @@ export const HOSTILE: readonly HostileCase[] = [
   },
   {
     name: 'an emoji, which the fonts cannot draw',
-    apply: (dir) => put(dir, 'timeline.yaml', 'event: Länsmedlemssamråd (ägarmöte).', 'event: Länsmedlemssamråd 🎉 (ägarmöte).', 'event: Länsmedlemssamråd '.length),
+    apply: (dir) => put(dir, 'timeline.yaml', 'text: Länsmedlemssamråd (ägarmöte).', 'text: Länsmedlemssamråd 🎉 (ägarmöte).', 'text: Länsmedlemssamråd '.length),
     message: /the value holds U\+1F389 PARTY POPPER, which the documents' fonts cannot draw \(missing from DejaVu Serif, .*\)/,
   },
   {

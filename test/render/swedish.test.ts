@@ -77,3 +77,18 @@ describe('Swedish lists', () => {
     expect(articleList([5])).toBe(nb('5~§'));
   });
 });
+
+describe('typography of content text', () => {
+  it('binds numbers to § and kap., lag to its number, and dates together with non-breaking spaces', async () => {
+    const { typography } = await import('../../src/render/swedish.js');
+    expect(typography('enligt 5 § lagen (2003:1210) och 9 kap. 6 § kommunallagen')).toBe('enligt 5\u00a0§ lagen\u00a0(2003:1210) och 9\u00a0kap. 6\u00a0§ kommunallagen');
+    expect(typography('från den 1 januari 2024, senast i mars 2022')).toBe('från den 1\u00a0januari\u00a02024, senast i mars\u00a02022');
+    expect(typography('lag (2018:1937) och arkivlagen (1990:782)')).toBe('lag\u00a0(2018:1937) och arkivlagen\u00a0(1990:782)');
+  });
+
+  it('writes days of one month, seasons and years', () => {
+    expect(period('2023-01-10', '2023-01-11')).toBe('10–11\u00a0januari\u00a02023');
+    expect(period('2022-06', '2022-08')).toBe('sommaren\u00a02022');
+    expect(longDate('2023')).toBe('2023');
+  });
+});

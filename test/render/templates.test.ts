@@ -59,6 +59,16 @@ describe('templates', () => {
     expect(e.problem.message).toMatch(/date: "Västmanland" is not a date/);
   });
 
+  it('refuse a date from a plan other than the one in force as of the document, at the template line', () => {
+    const adoption = documentView(shared, content.documents.find((d) => d.id === 'beslut-anta-forbundsordning')!, koping);
+    const dir = templates({ 'p.hbs': '<p>{{when "forbundsordning-beslutad"}}</p>\n<p>{{when "lokala-agarmoten"}}</p>' });
+    const e = failure(() => loadTemplates(dir).render('p', adoption));
+    expect(e.problem.position.line).toBe(2);
+    expect(e.problem.message).toMatch(/when: "lokala-agarmoten" is neither in the plan in force as of this document's date \(antagande\) nor an event it knows of \(known: handlingar-utskickade, forbundsordning-beslutad, interimistisk-styrelse, forbundet-bildas, agarmote-2020, avsiktsforklaring-undertecknad\)/);
+    const undated = failure(() => loadTemplates(templates({ 'q.hbs': '<p>{{year "lansmedlemssamrad"}}</p>' })).render('q', view));
+    expect(undated.problem.message).toMatch(/year: "lansmedlemssamrad" has no date of its own/);
+  });
+
   it('report a syntax error when loaded, at its line, with what the parser expected', () => {
     const dir = templates({ 'bad.hbs': '<p>{{#if x}}</p>\n' });
     const e = failure(() => loadTemplates(dir));
