@@ -4,7 +4,7 @@
  *
  * - The CLI and the build worker, as ES modules, split where the CLI imports lazily. Node loads
  *   ES modules one file at a time, and a build loads some two hundred of them.
- * - The engine (build/engine.ts: templates, fonts, writers, and pdfkit, fontkit and docx under
+ * - The engine (pipeline/engine.ts: templates, fonts, writers, and pdfkit, fontkit and docx under
  *   them) as one CommonJS file, engine.cjs, and V8's code cache for it, made here by building
  *   the embedded content once. load-engine.ts says why.
  *
@@ -16,10 +16,10 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check } from './build/build.js';
-import { CODE_DIGEST_FILE, sourceTreeDigest } from './build/code.js';
-import { loadBundledEngine, saveCodeCache, type BundledEngine } from './build/load-engine.js';
-import { plan } from './build/plan.js';
+import { check } from './pipeline/build.js';
+import { CODE_DIGEST_FILE, sourceTreeDigest } from './pipeline/code.js';
+import { loadBundledEngine, saveCodeCache, type BundledEngine } from './pipeline/load-engine.js';
+import { plan } from './pipeline/plan.js';
 import { TEMPLATE_DIR } from './render/template-files.js';
 import { sharedView } from './render/view.js';
 
@@ -29,18 +29,18 @@ const ENGINE = join(OUT, 'engine.cjs');
 
 /**
  * The CLI and the worker load the engine bundle (load-engine.ts); if it is missing, the
- * engine's modules in dist/build/, not a copy of them in the CLI's bundle.
+ * engine's modules in dist/pipeline/, not a copy of them in the CLI's bundle.
  */
 const engineOutside: Plugin = {
   name: 'engine-outside',
   setup(b) {
-    b.onResolve({ filter: /^\.\/engine\.js$/ }, (args) => (args.importer === dist('./build/load-engine.js') ? { path: '../build/engine.js', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/engine\.js$/ }, (args) => (args.importer === dist('./pipeline/load-engine.js') ? { path: '../pipeline/engine.js', external: true } : undefined));
   },
 };
 
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [dist('./cli.js'), dist('./build/worker.js')],
+  entryPoints: [dist('./cli.js'), dist('./pipeline/worker.js')],
   outdir: OUT,
   entryNames: '[name]',
   bundle: true,
@@ -57,7 +57,7 @@ await build({
   logLevel: 'warning',
 });
 const engine = await build({
-  entryPoints: [dist('./build/engine.js')],
+  entryPoints: [dist('./pipeline/engine.js')],
   outfile: ENGINE,
   bundle: true,
   format: 'cjs',
@@ -89,11 +89,11 @@ copyFileSync(join(pdfkitData, 'sRGB_IEC61966_2_1.icc'), join(OUT, 'data', 'sRGB_
 
 await train(loadBundledEngine(ENGINE));
 
-// The digest of the sources this compile was made from, for build fingerprints (build/code.ts),
+// The digest of the sources this compile was made from, for build fingerprints (pipeline/code.ts),
 // beside the bundled and the unbundled modules alike.
 const code = sourceTreeDigest(dist('../'));
 if (code === null) throw new Error('bundle: no src/ folder to take the code digest of');
-for (const folder of [OUT, dist('./build/')]) writeFileSync(join(folder, CODE_DIGEST_FILE), `${code}\n`);
+for (const folder of [OUT, dist('./pipeline/')]) writeFileSync(join(folder, CODE_DIGEST_FILE), `${code}\n`);
 
 /**
  * Builds the embedded content in memory with the bundled engine, then stores V8's code for

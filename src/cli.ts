@@ -8,15 +8,15 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { BuildResult, ProgressEvent } from './build/build.js';
+import type { BuildResult, ProgressEvent } from './pipeline/build.js';
 import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { rescueWarning, type Rescued } from './sign/rescue.js';
 import { UserError } from './errors.js';
 import { fileSystemError } from './fs-errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
-import { VERSION } from './build/version.js';
+import { VERSION } from './pipeline/version.js';
 import { resolveProject, type Project } from './project/project.js';
-import { FORMATS, type Format } from './build/plan.js';
+import { FORMATS, type Format } from './pipeline/plan.js';
 
 // A closed pipe (`kansli status | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
@@ -74,7 +74,7 @@ function fail(e: unknown, writes = true): never {
  * exit 130 or 143 as shells do. The lock is released on exit by proper-lockfile.
  */
 async function cleanUpOnSignals(): Promise<void> {
-  const { abortUnfinishedOutputs } = await import('./build/output.js');
+  const { abortUnfinishedOutputs } = await import('./pipeline/output.js');
   for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       abortUnfinishedOutputs();
@@ -168,7 +168,7 @@ program
   .option('--content <dir>', "content folder (default: the project's)")
   .addOption(new Option('--format <format>', 'how to print problems: text, or github for GitHub Actions annotations').choices(['text', 'github']).default('text'))
   .action(async (opts: { project?: string; content?: string; format: 'text' | 'github' }) => {
-    const { check } = await import('./build/build.js');
+    const { check } = await import('./pipeline/build.js');
     const github = opts.format === 'github';
     const { contentDir, templatesDir } = paths(opts, false);
     try {
@@ -271,7 +271,7 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number,
 
 /** Runs a build; `onRescued` hears of each signed PDF moved out of the output folder as it happens. */
 async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) => void): Promise<BuildResult> {
-  const { build } = await import('./build/build.js');
+  const { build } = await import('./pipeline/build.js');
   const bar = await progress(!opts.json);
   try {
     const result = await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
@@ -435,8 +435,8 @@ program
   .option('--content <dir>', "content folder (default: the project's)")
   .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
   .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
-    const { check } = await import('./build/build.js');
-    const { formatStatus, signatureStatus } = await import('./build/status.js');
+    const { check } = await import('./pipeline/build.js');
+    const { formatStatus, signatureStatus } = await import('./pipeline/status.js');
     const { contentDir, templatesDir } = paths(opts, false);
     try {
       const { content } = check({ contentDir, templatesDir });

@@ -2,10 +2,10 @@
  * kansli as a library: `import { build, check, resolveProject } from 'kansli'`. The CLI is a thin
  * layer over the same functions. Paths are absolute or relative to the working directory.
  */
-export { build, buildTimestamp, check, BuildError, DEFAULT_EPOCH } from './build/build.js';
-export type { BuildOptions, BuildResult, CheckOptions, CheckResult, ProgressEvent } from './build/build.js';
-export type { Manifest, ManifestEntry } from './build/manifest.js';
-export type { Format } from './build/plan.js';
+export { build, buildTimestamp, check, BuildError, DEFAULT_EPOCH } from './pipeline/build.js';
+export type { BuildOptions, BuildResult, CheckOptions, CheckResult, ProgressEvent } from './pipeline/build.js';
+export type { Manifest, ManifestEntry } from './pipeline/manifest.js';
+export type { Format } from './pipeline/plan.js';
 export { compareVersions } from './compare/run.js';
 export { ProblemsError, TemplateError, formatProblem } from './content/problems.js';
 export type { Position, Problem, Severity } from './content/problems.js';
@@ -15,4 +15,4 @@ export { DEFAULT_FOLDERS, findProjectFile, loadProject, PROJECT_FILE, resolvePro
 export type { Project, ResolveOptions } from './project/project.js';
 export { TEMPLATE_DIR as BUILTIN_TEMPLATES } from './render/template-files.js';
 export { SCHEMA_DIR } from './content/schema.js';
-export { VERSION } from './build/version.js';
+export { VERSION } from './pipeline/version.js';

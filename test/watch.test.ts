@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../src/build/manifest.js';
+import type { Manifest } from '../src/pipeline/manifest.js';
 import { CLI, contentCopy, has, normalizeSpace, pdfText, ROOT, tempDir } from './helpers.js';
 
 const content = contentCopy();

@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check } from '../build/build.js';
-import { plan } from '../build/plan.js';
-import { renderUnit } from '../build/render.js';
+import { check } from '../pipeline/build.js';
+import { plan } from '../pipeline/plan.js';
+import { renderUnit } from '../pipeline/render.js';
 import { inlineText, type Block, type Document } from '../model.js';
 import { loadTemplates } from '../render/templates.js';
 import { sharedView } from '../render/view.js';

@@ -1,17 +1,17 @@
 /**
  * The library API behind `kansli compare`: two charter versions → a comparison document and one
  * amendment proposal per current member, each as PDF and DOCX, written all or nothing like a
- * build (src/build/output.ts).
+ * build (src/pipeline/output.ts).
  */
 import type { Content, Member } from '../content/types.js';
-import { buildTimestamp, GENERATOR } from '../build/build.js';
-import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../build/manifest.js';
-import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../build/output.js';
+import { buildTimestamp, GENERATOR } from '../pipeline/build.js';
+import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../pipeline/manifest.js';
+import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../pipeline/output.js';
 import { rescueSigned, type Rescued } from '../sign/rescue.js';
 import { signedDirFor } from '../sign/place.js';
-import { FORMATS, type Format } from '../build/plan.js';
+import { FORMATS, type Format } from '../pipeline/plan.js';
 import type { CharterVersion, Document, DocumentMeta } from '../model.js';
-import { charterVersion } from '../build/meta.js';
+import { charterVersion } from '../pipeline/meta.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
 import { processView, sharedView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';

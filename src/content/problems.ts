@@ -58,7 +58,7 @@ const TEMPLATE_ERROR: unique symbol = Symbol.for('kansli.TemplateError');
 /**
  * A template failed while rendering: one problem, located in the template or partial.
  *
- * The engine that renders runs from its own bundle (build/load-engine.ts), with its own copy of
+ * The engine that renders runs from its own bundle (pipeline/load-engine.ts), with its own copy of
  * this class, so `instanceof` goes by a mark that every copy sets rather than by the class
  * object: the CLI must know a template error for the user's mistake it is.
  */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CONTENT_FILES } from '../content/files.js';
 import { displayPath } from '../content/problems.js';
 import { UserError } from '../errors.js';
-import { VERSION } from '../build/version.js';
+import { VERSION } from '../pipeline/version.js';
 import { DEFAULT_FOLDERS, PROJECT_FILE } from './project.js';
 
 /** The package's own folder: this module sits two folders below it (src/, dist/, dist/bundle/). */

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/build/manifest.js';
+import type { Manifest } from '../../src/pipeline/manifest.js';
 import { has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');

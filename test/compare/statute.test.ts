@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, check } from '../../src/build/build.js';
+import { build, check } from '../../src/pipeline/build.js';
 import { ProblemsError } from '../../src/content/problems.js';
 import { columnOf, contentCopy, edit, has, lineOf, normalizeSpace, pdfText, tempDir } from '../helpers.js';
 

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { luhnCheckDigit } from '../../src/content/rules.js';
 import { precompiled, SCHEMA_DIR, schemaDigest } from '../../src/content/schema.js';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import { COVERAGE_FILE, facesLacking, fontStamp, inRanges, readCoverage, toRanges } from '../../src/content/coverage.js';
 import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { decodeContent, firstInvalidUtf8, MAX_FILE_BYTES, readContentFile, utf16Kind } from '../../src/content/read.js';

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import { ProblemsError } from '../../src/content/problems.js';
 import { initProject, schemaReference, withSchemaLine } from '../../src/project/init.js';
 import { resolveProject } from '../../src/project/project.js';

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import { articleReferences, markArticleReference, plainArticleReferences } from '../../src/render/references.js';
 import { contentCopy, has, normalizeSpace, pdfText, tempDir } from '../helpers.js';

@@ -1,7 +1,7 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import { loadTemplates, TemplateError } from '../../src/render/templates.js';
 import { documentView, sharedView, type View } from '../../src/render/view.js';
 import { CLI, CONTENT, ROOT, run, tempDir } from '../helpers.js';

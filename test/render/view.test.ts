@@ -3,7 +3,7 @@
  * then, and the new association's name only once it had been chosen.
  */
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import type { Content, DocumentSpec, Plan, ProcessEvent } from '../../src/content/types.js';
 import { documentView, processView, sharedView } from '../../src/render/view.js';
 import { CONTENT, normalizeSpace } from '../helpers.js';

@@ -6,7 +6,7 @@
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { signPdf } from '../../src/sign/sign.js';
 import { withLock } from '../../src/lock.js';
 import { CONTENT, has, kansli, run, tempDir } from '../helpers.js';

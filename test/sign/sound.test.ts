@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.js';
+import { build } from '../../src/pipeline/build.js';
 import { assertSoundPdf, DamagedPdfError } from '../../src/sign/sound.js';
 import { CONTENT, has, tempDir } from '../helpers.js';
 import { certificate, pdfsig, sign } from './certs.js';

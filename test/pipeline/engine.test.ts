@@ -7,10 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
-import * as modules from '../../src/build/engine.js';
-import { cachePaths, loadBundledEngine, type Engine } from '../../src/build/load-engine.js';
-import { plan } from '../../src/build/plan.js';
+import { check } from '../../src/pipeline/build.js';
+import * as modules from '../../src/pipeline/engine.js';
+import { cachePaths, loadBundledEngine, type Engine } from '../../src/pipeline/load-engine.js';
+import { plan } from '../../src/pipeline/plan.js';
 import { TemplateError } from '../../src/content/problems.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { sharedView } from '../../src/render/view.js';
@@ -48,7 +48,7 @@ async function charter(engine: Engine): Promise<Record<string, Buffer>> {
 describe('the bundled engine', () => {
   it('is started with the code cache that npm run compile made, in a process like the CLI', () => {
     // A plain node process: V8 refuses a cache under other V8 flags, and the test runner may set some.
-    const loader = pathToFileURL(join(ROOT, 'dist', 'build', 'load-engine.js')).href;
+    const loader = pathToFileURL(join(ROOT, 'dist', 'pipeline', 'load-engine.js')).href;
     const script = `import { loadBundledEngine } from ${JSON.stringify(loader)}; console.log(loadBundledEngine(${JSON.stringify(BUNDLE)}).cache);`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(result.stderr).toBe('');

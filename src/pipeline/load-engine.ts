@@ -28,7 +28,7 @@ import { Script } from 'node:vm';
 
 export type Engine = typeof import('./engine.js');
 
-/** Beside the bundled CLI and worker: dist/bundle/engine.cjs. In dist/build/ there is none. */
+/** Beside the bundled CLI and worker: dist/bundle/engine.cjs. In dist/pipeline/ there is none. */
 export const ENGINE_BUNDLE = fileURLToPath(new URL('./engine.cjs', import.meta.url));
 
 /**

@@ -5,9 +5,9 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, wri
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/build/build.js';
-import type { Manifest } from '../../src/build/manifest.js';
-import { beginOutput } from '../../src/build/output.js';
+import { build, buildTimestamp, DEFAULT_EPOCH } from '../../src/pipeline/build.js';
+import type { Manifest } from '../../src/pipeline/manifest.js';
+import { beginOutput } from '../../src/pipeline/output.js';
 import { TemplateError } from '../../src/content/problems.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, contentCopy, edit, has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';

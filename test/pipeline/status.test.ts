@@ -1,7 +1,7 @@
 /** Signature records: what the letter shows, what `kansli status` says, and what check refuses. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
+import { check } from '../../src/pipeline/build.js';
 import { ProblemsError } from '../../src/content/problems.js';
 import { contentCopy, edit, has, kansli, lineOf, normalizeSpace, pdfText, tempDir } from '../helpers.js';
 

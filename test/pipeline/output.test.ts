@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/build/manifest.js';
-import { outputPlace, recoverOutput } from '../../src/build/output.js';
+import type { Manifest } from '../../src/pipeline/manifest.js';
+import { outputPlace, recoverOutput } from '../../src/pipeline/output.js';
 import { CLI, CONTENT, contentCopy, edit, kansli, tempDir } from '../helpers.js';
 
 interface Finished {

@@ -14,7 +14,7 @@ import type { WorkerInit, WorkerMessage, WorkerReply } from './worker.js';
  * The worker's compiled module. Tests run this file from src/ (as TypeScript), but a worker
  * thread needs JavaScript: it then takes the one compiled into dist/ (npm test compiles first).
  */
-const WORKER = import.meta.url.endsWith('.ts') ? new URL('../../dist/build/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
+const WORKER = import.meta.url.endsWith('.ts') ? new URL('../../dist/pipeline/worker.js', import.meta.url) : new URL('./worker.js', import.meta.url);
 
 /** Units handed to a worker before it returns the first of them. */
 const IN_FLIGHT = 4;

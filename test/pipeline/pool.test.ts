@@ -5,9 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/build/build.js';
-import { plan } from '../../src/build/plan.js';
-import { startPool, workerCount } from '../../src/build/pool.js';
+import { check } from '../../src/pipeline/build.js';
+import { plan } from '../../src/pipeline/plan.js';
+import { startPool, workerCount } from '../../src/pipeline/pool.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, kansli, tempDir } from '../helpers.js';
 

@@ -4,10 +4,10 @@
  */
 import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_DIGEST_FILE, sourceTreeDigest } from '../../src/build/code.js';
+import { CODE_DIGEST_FILE, sourceTreeDigest } from '../../src/pipeline/code.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/build/build.js';
-import type { Manifest } from '../../src/build/manifest.js';
+import { build } from '../../src/pipeline/build.js';
+import type { Manifest } from '../../src/pipeline/manifest.js';
 import { TEMPLATE_DIR } from '../../src/render/template-files.js';
 import { CONTENT, contentCopy, edit, has, kansli, normalizeSpace, pdfText, ROOT, run, tempDir } from '../helpers.js';
 
