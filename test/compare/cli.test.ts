@@ -98,14 +98,19 @@ describe('kansli compare --from-content A --to-content B', () => {
   });
 });
 
+/** A new git repository in a temporary folder, its content folder, and git run there (failing the test on error). */
+function gitRepo(): { repo: string; content: string; git: (...args: string[]) => void } {
+  const repo = tempDir('kansli-git-');
+  const git = (...args: string[]): void => {
+    const r = run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  return { repo, content: join(repo, 'content'), git };
+}
+
 describe('kansli compare on git revisions', () => {
   it.runIf(has('git'))('reads each version with git show from the repository holding the content folder', () => {
-    const repo = tempDir('kansli-git-');
-    const content = join(repo, 'content');
-    const git = (...args: string[]): void => {
-      const r = run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
-      expect(r.status, r.stderr).toBe(0);
-    };
+    const { repo, content, git } = gitRepo();
     git('init', '-q');
     cpSync(BEFORE, content, { recursive: true });
     git('add', 'content');
@@ -148,12 +153,7 @@ describe('kansli compare on git revisions', () => {
 
 describe('kansli compare on git revisions: content files of any size', () => {
   it.runIf(has('git'))('a 17 MB file at REV gets the loader\'s size message at REV:path, not "does not exist"', () => {
-    const repo = tempDir('kansli-git-');
-    const content = join(repo, 'content');
-    const git = (...args: string[]): void => {
-      const r = run('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo });
-      expect(r.status, r.stderr).toBe(0);
-    };
+    const { repo, content, git } = gitRepo();
     git('init', '-q');
     cpSync(BEFORE, content, { recursive: true });
     writeFileSync(join(content, 'principles.yaml'), `# ${'x'.repeat(17 * 1024 * 1024)}\n`);

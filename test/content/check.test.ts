@@ -10,16 +10,9 @@ import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { luhnCheckDigit } from '../../src/content/rules.js';
 import { precompiled, SCHEMA_DIR, schemaDigest } from '../../src/content/schema.js';
 import { columnOf, contentCopy, CONTENT, edit, kansli, lineOf, ROOT, tempDir } from '../helpers.js';
+import { checkErrors } from './errors.js';
 
-function problemsOf(dir: string): Problem[] {
-  try {
-    check({ contentDir: dir });
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.filter((p) => p.severity === 'error');
-    throw e;
-  }
-  throw new Error('expected the check to fail');
-}
+const problemsOf = checkErrors;
 
 function only(problems: Problem[], pattern: RegExp): Problem {
   const found = problems.filter((p) => pattern.test(p.message));

@@ -12,17 +12,10 @@ import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { decodeContent, firstInvalidUtf8, MAX_FILE_BYTES, readContentFile, utf16Kind } from '../../src/content/read.js';
 import { badCharacters, isInvisibleOnly, isPlain, refusalOf } from '../../src/content/text.js';
 import { CLI, contentCopy, CONTENT, ROOT } from '../helpers.js';
+import { checkErrors } from './errors.js';
 import { HOSTILE } from './hostile.js';
 
-function errorsOf(dir: string): Problem[] {
-  try {
-    check({ contentDir: dir });
-  } catch (e) {
-    if (e instanceof ProblemsError) return e.problems.filter((p) => p.severity === 'error');
-    throw e;
-  }
-  throw new Error('expected the check to fail');
-}
+const errorsOf = checkErrors;
 
 describe('hostile text in the content is refused at file:line:column', () => {
   for (const c of HOSTILE) {
