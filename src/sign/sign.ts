@@ -70,9 +70,15 @@ function pdfDate(d: Date): string {
 }
 
 function commonName(cert: X509Certificate): string {
-  // Node prints the subject one attribute per line, with non-ASCII as is.
+  // Node prints the subject one attribute per line, with non-ASCII as is, and escapes the
+  // characters RFC 4514 reserves ("Åsa Öberg\, Västerås stad"): the name is the unescaped text.
   const cn = cert.subject.split('\n').find((l) => l.startsWith('CN='));
-  return cn ? cn.slice(3) : cert.subject.replace(/\n/g, ', ');
+  return cn ? unescapeDn(cn.slice(3)) : cert.subject.replace(/\n/g, ', ');
+}
+
+/** An RFC 4514 attribute value as text: `\,` is a comma, `\2C` too. */
+export function unescapeDn(value: string): string {
+  return value.replace(/\\([0-9a-fA-F]{2}|.)/g, (_, c: string) => (c.length === 2 ? String.fromCharCode(parseInt(c, 16)) : c));
 }
 
 export function checkValidity(cert: X509Certificate, now: Date): void {

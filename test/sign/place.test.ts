@@ -34,7 +34,8 @@ describe.runIf(has('openssl') && has('pdfsig'))('kansli sign: the signed folder'
   beforeAll(() => {
     certs = tempDir('kansli-certs-');
     asa = certificate(certs, 'asa', '/CN=Åsa Öberg/O=Västerås stad/C=SE');
-    per = certificate(certs, 'per', '/CN=Per Ek/O=Köpings kommun/C=SE');
+    // A comma in the name: Node escapes it ("Ek\\, Per"), the signature must not.
+    per = certificate(certs, 'per', '/CN=Ek, Per/O=Köpings kommun/C=SE');
   }, 30_000);
 
   it('writes signerat/<document>/<name>.pdf, leaves the output folder as it was, and members sign in turn', () => {
@@ -52,7 +53,9 @@ describe.runIf(has('openssl') && has('pdfsig'))('kansli sign: the signed folder'
     // The next member runs the same command: the signature is added to the signed copy.
     const second = sign(join('output', LETTER), per, [], { cwd: root });
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stdout).toContain('signed by Per Ek (signature 2; added to the signed copy already there)');
+    expect(second.stdout).toContain('signed by Ek, Per (signature 2; added to the signed copy already there)');
+    expect(readFileSync(signed, 'latin1')).not.toMatch(/Ek\\+, Per/);
+    expect(readFileSync(signed, 'latin1')).toMatch(/\(Ek, Per\)/);
     // Or signs the file in the signed folder itself: in place.
     const third = sign(signed, asa);
     expect(third.status, third.stderr).toBe(0);
