@@ -19,6 +19,8 @@ declare module 'fontkit' {
   }
   export interface Glyph {
     readonly id: number;
+    /** The characters the glyph shows; set when fontkit first makes the glyph object (see internals.ts). */
+    codePoints: number[];
     /** Internal: the glyph's outline record, decoded from the glyf table (see fonts.ts). */
     _decode(): unknown;
   }

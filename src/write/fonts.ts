@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 
 import { FONT_FILES, fontPath, type FontName } from './font-files.js';
-import { rememberFontWork } from './internals.js';
+import { keepCodePoints, rememberFontWork } from './internals.js';
 
 export { FONT_FILES, fontPath, fontDigest, type FontName } from './font-files.js';
 
@@ -30,7 +30,7 @@ export function loadFonts(): Fonts {
   const parsed = {} as Record<FontName, fontkit.Font>;
   for (const name of Object.keys(FONT_FILES) as FontName[]) {
     bytes[name] = readFileSync(fontPath(name));
-    parsed[name] = rememberFontWork(fontkit.create(bytes[name]) as fontkit.Font);
+    parsed[name] = rememberFontWork(keepCodePoints(fontkit.create(bytes[name]) as fontkit.Font));
   }
   loaded = { parsed, bytes };
   return loaded;

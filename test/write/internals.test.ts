@@ -21,7 +21,8 @@ function reaches(env: NodeJS.ProcessEnv): Record<string, boolean> {
     const random = Math.random;
     console.log(JSON.stringify({
       INTERNALS: internals.INTERNALS,
-      fontkitPatched: Object.hasOwn(font, 'createSubset') || Object.hasOwn(font, 'getGlyph'),
+      // getGlyph is always wrapped (keepCodePoints, a fix); the subset cache only with the internals on.
+      fontkitPatched: Object.hasOwn(font, 'createSubset'),
       docxCompiler: internals.docxCompiler !== undefined,
       mathRandomSeeded: internals.withSeededRandom(1, () => Math.random !== random),
     }));`;

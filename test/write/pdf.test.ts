@@ -6,7 +6,7 @@ import { documentText, type Document } from '../../src/model.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import { loadFonts, FONT_FILES, type FontName } from '../../src/write/fonts.js';
 import { writePdf } from '../../src/write/pdf.js';
-import { has, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
+import { has, normalizeSpace, pdfText, ROOT, run, tempDir } from '../helpers.js';
 import { HOSTILE, sampleDocument } from './fixture.js';
 
 const fonts = loadFonts();
@@ -52,6 +52,25 @@ describe('the PDF writer', () => {
     expect(text).toContain(HOSTILE);
     expect(text).toContain('1 § Namn');
     expect(text).toContain('Sida 1 av 1');
+  });
+
+  it.runIf(has('pdftotext')).each(['', '1'])('maps every letter to its text in a later document too, after an earlier one showed only composed letters (ä) (KANSLI_NO_INTERNALS=%s)', (off) => {
+    // A fresh process, one parsed font: the first document's subset asks fontkit for 'a' as a
+    // part of 'ä' before any document has shown an 'a'.
+    const file = join(tempDir(), 'later.pdf');
+    const module = (path: string): string => JSON.stringify(join(ROOT, 'dist', ...path.split('/')));
+    const script = `
+      const { writeFileSync } = await import('node:fs');
+      const { writePdf } = await import(${module('write/pdf.js')});
+      const { loadFonts } = await import(${module('write/fonts.js')});
+      const { parseMarkup } = await import(${module('render/markup.js')});
+      const meta = { title: 't', author: 'a', subject: 's', keywords: [], language: 'sv-SE', dnr: null, date: null, documentId: 't', member: null, charter: null, timestamp: new Date(0) };
+      const fonts = loadFonts();
+      await writePdf({ meta, blocks: parseMarkup('<p><strong>Säte</strong></p>', 't') }, fonts);
+      writeFileSync(${JSON.stringify(file)}, await writePdf({ meta, blocks: parseMarkup('<p class="decision">Kommunfullmäktige beslutar</p>', 't') }, fonts));`;
+    const r = run('node', ['--input-type=module', '-e', script], { env: { ...process.env, KANSLI_NO_INTERNALS: off } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(pdfText(file)).toContain('Kommunfullmäktige beslutar');
   });
 
   it.runIf(has('pdfinfo'))('sets title, author, subject and language; tags the file', async () => {
