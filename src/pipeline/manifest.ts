@@ -75,6 +75,8 @@ function entryProblem(f: unknown): string | null {
   if (!isSafePath(f.path)) return `a file entry has the path ${JSON.stringify(f.path)}`;
   if (typeof f.document !== 'string' || !(f.party === null || typeof f.party === 'string')) return `${f.path} has no document or party`;
   if (!(FORMATS as readonly unknown[]).includes(f.format)) return `${f.path} has the format ${JSON.stringify(f.format)}`;
+  // A document's file is named for its format; manifest.json itself is never an entry.
+  if (f.path === MANIFEST || !(f.path as string).endsWith(`.${f.format as string}`)) return `a file entry has the path ${JSON.stringify(f.path)} for a ${String(f.format)} file`;
   if (!isHex(f.sha256, 64) || typeof f.bytes !== 'number' || !Number.isSafeInteger(f.bytes) || f.bytes < 0 || typeof f.inputs !== 'string') return `${f.path} has no valid hash, size or inputs`;
   return null;
 }

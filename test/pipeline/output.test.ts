@@ -311,6 +311,7 @@ describe('a damaged manifest', () => {
     ['reads named __proto__', (m: Record<string, unknown>) => JSON.stringify({ ...m, units: Object.fromEntries(Object.entries(m.units as Record<string, object>).map(([k, v]) => [k, { ...v, reads: '__proto__' }])) })],
     ['a path outside the folder', (m: Record<string, unknown>) => JSON.stringify({ ...m, files: (m.files as { path: string }[]).map((f, i) => (i === 0 ? { ...f, path: '../../etc/passwd' } : f)) })],
     ['JSON cut short', (m: Record<string, unknown>) => JSON.stringify(m, null, 2).slice(0, 300)],
+    ['an entry naming manifest.json', (m: Record<string, unknown>) => JSON.stringify({ ...m, files: (m.files as { path: string }[]).map((f, i) => (i === 0 ? { ...f, path: 'manifest.json' } : f)) })],
   ])('(%s) is treated as absent: a full rebuild with a warning', (_name, damage) => {
     const out = join(tempDir(), 'output');
     expect(kansli(['build', '--content', CONTENT, '--out', out, '--only', 'forbundsordning']).status).toBe(0);
