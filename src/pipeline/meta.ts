@@ -1,6 +1,7 @@
 /** The metadata of a document: title, author, subject, dates, as both writers set them. */
 import type { Content } from '../content/types.js';
 import type { CharterVersion, DocumentMeta } from '../model.js';
+import { nameKnownAsOf } from '../content/process.js';
 import { charterHash } from '../render/view.js';
 import type { Unit } from './plan.js';
 
@@ -10,11 +11,14 @@ import type { Unit } from './plan.js';
  */
 export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false): DocumentMeta {
   const { document, member } = unit;
+  // The new association's name only in a document written after it was chosen, as in its text.
+  const { nameChosen, name } = content.newAssociation;
+  const named = document.asOf === null || nameKnownAsOf(nameChosen, document.asOf);
   return {
     title: member ? `${document.title} – ${member.name}` : document.title,
     author: content.issuer,
     subject: document.subject,
-    keywords: [content.newAssociation.name, content.county, ...(member ? [member.name] : [])],
+    keywords: [...(named ? [name] : []), content.county, ...(member ? [member.name] : [])],
     language: 'sv-SE',
     dnr: document.dnr.known ? document.dnr.value : null,
     date: document.date.known ? document.date.value : null,

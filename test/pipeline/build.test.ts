@@ -97,6 +97,13 @@ describe('a full build of the real content', () => {
     }
   });
 
+  it.runIf(has('pdfinfo'))('files only the papers written after the name was chosen under the new association\'s name (PDF keywords)', () => {
+    const keywords = (file: string): string => /^Keywords:\s*(.*)$/m.exec(run('pdfinfo', [join(out, file)]).stdout)?.[1] ?? '';
+    expect(keywords('beslut-delta-i-lansprocess/koping.pdf')).not.toContain('Samordningsförbundet Västmanland');
+    expect(keywords('avsiktsforklaring/avsiktsforklaring.pdf')).not.toContain('Samordningsförbundet Västmanland');
+    expect(keywords('beslut-anta-forbundsordning/koping.pdf')).toContain('Samordningsförbundet Västmanland');
+  });
+
   it.runIf(has('pdftotext'))('says in the participation paper what seed 000 says, naming the association where it explains', () => {
     const text = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'koping.pdf')));
     expect(text).toContain('Ärende till kommunfullmäktige i Köpings kommun');
