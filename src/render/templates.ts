@@ -286,9 +286,9 @@ function registerHelpers(hb: typeof Handlebars): void {
     const m = root?.timetable.find((x) => x.id === id) ?? root?.history.find((x) => x.id === id);
     if (!m) {
       const known = [...(root?.timetable ?? []), ...(root?.history ?? [])].map((x) => x.id).join(', ');
-      throw helperError(options, `${helper}: "${String(id)}" is neither in the plan in force as of this document's date (${root?.plan ?? 'none'}) nor an event it knows of (known: ${known || 'none'})`);
+      throw helperError(options, `"${String(id)}" is neither in the plan in force as of this document's date (${root?.plan ?? 'none'}) nor an event it knows of (known: ${known || 'none'})`);
     }
-    if (m.date === null) throw helperError(options, `${helper}: "${String(id)}" has no date of its own (it comes "därefter")`);
+    if (m.date === null) throw helperError(options, `"${String(id)}" has no date of its own (it comes "därefter")`);
     return { period: m.period, date: m.date, until: m.until };
   };
   /** A milestone's date in running text, by id: "7 december 2021", "januari–mars 2022". */
@@ -309,7 +309,7 @@ function registerHelpers(hb: typeof Handlebars): void {
     const id = args.length === 2 ? args[0] : undefined;
     const articles = (options.data?.root as View | undefined)?.charter?.articles ?? [];
     const found = articles.find((a) => a.id === id);
-    if (!found) throw helperError(options, `article: no charter article with id "${String(id)}" in charter.yaml (known: ${articles.map((a) => a.id).join(', ')})`);
+    if (!found) throw helperError(options, `no charter article with id "${String(id)}" in charter.yaml (known: ${articles.map((a) => a.id).join(', ')})`);
     return sv.articleList([found.number]);
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
