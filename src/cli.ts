@@ -367,13 +367,14 @@ program
       // Editors save in bursts (temporary file, rename, chmod), git checkout in larger ones: wait for the end.
       timer = setTimeout(() => void rebuild(), 200);
     };
-    await rebuild();
     // The content folder is watched even while it is gone (it may come back); a project need not
-    // have a templates folder of its own.
+    // have a templates folder of its own. Watching starts before the first build and is ready
+    // before it is announced, so that no save made after the announcement (or during that build)
+    // goes unseen.
     const dirs = [...new Set([where.contentDir, where.templatesDir, TEMPLATE_DIR])].filter((d, i) => i === 0 || existsSync(d));
-    for (const dir of dirs) {
-      watchFolder(dir, changed, (state) => stderr(state === 'gone' ? `kansli watch: ${dir} is gone; waiting for it to come back` : `kansli watch: ${dir} is back`));
-    }
+    const watchers = dirs.map((dir) => watchFolder(dir, changed, (state) => stderr(state === 'gone' ? `kansli watch: ${dir} is gone; waiting for it to come back` : `kansli watch: ${dir} is back`)));
+    await Promise.all(watchers.map((w) => w.ready));
+    await rebuild();
     stderr(`kansli watch: watching ${relative(process.cwd(), where.contentDir) || '.'} and the templates; Ctrl-C to stop`);
   });
 

@@ -25,6 +25,8 @@ function identity(folder: string): string | null {
 }
 
 export interface Watching {
+  /** Settles once the first watcher has read the folder: changes from then on are seen. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,16 @@ export interface Watching {
 export function watchFolder(folder: string, onChange: () => void, onState: (state: 'gone' | 'back') => void = () => {}): Watching {
   let watcher: FSWatcher | null = null;
   let seen = identity(folder);
+  let isReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (isReady = resolve));
   const arm = (): void => {
     watcher = watch(folder, {
       ignoreInitial: true,
       // Only files are filtered: a folder must be entered to see the files in it.
       ignored: (path, stats) => stats?.isFile() === true && !RELEVANT.test(path),
     });
+    // chokidar reads the folder first; a change made before that is not reported.
+    watcher.on('ready', () => isReady());
     watcher.on('all', (event, path) => {
       if (event === 'unlinkDir' && path === folder) disarm();
       else if (RELEVANT.test(path) || event === 'unlinkDir' || event === 'addDir') onChange();
@@ -72,7 +78,10 @@ export function watchFolder(folder: string, onChange: () => void, onState: (stat
     onChange();
   }, POLL_MS);
   if (seen !== null) arm();
+  // A folder that is not there yet is watched for by the poll; nothing to wait for.
+  else isReady();
   return {
+    ready,
     async close() {
       clearInterval(poll);
       await watcher?.close();
