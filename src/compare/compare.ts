@@ -47,6 +47,8 @@ export interface Comparison {
   readonly entries: readonly Entry[];
   /** The decision sentence: "att 3 § ska ha följande lydelse", "dels att …, dels att …"; null when nothing changed. */
   readonly summary: string | null;
+  /** The same decision as its clauses, "att 4 § ska upphöra att gälla", one per change, for a list. */
+  readonly clauses: readonly string[];
   /** "1, 2 och 4–6 §§ ändras inte."; null when every article changes. */
   readonly unchanged: string | null;
   /** "Nuvarande 8–11 §§ betecknas 9–12 §§ men ändras inte i övrigt."; null when none. */
@@ -212,13 +214,15 @@ export function compare(from: CharterText, to: CharterText): Comparison {
   const stayed = kept.filter((e) => e.oldNumber === e.newNumber).map((e) => e.newNumber!);
   const moved = kept.filter((e) => e.oldNumber !== e.newNumber);
   const unchanged = stayed.length === 0 ? null : `${list(stayed)} ändras inte.`;
+  const decided = clauses(entries, (e) => byId.get(e.id)!);
   const pairs = renumbering(moved.map((e): [number, number] => [e.oldNumber!, e.newNumber!]), 'betecknas');
   const renumbered = pairs.length === 0 ? null : `${capitalize(joinList(pairs))} men ändras inte i övrigt.`;
   return {
     from,
     to,
     entries,
-    summary: decisionSentence(clauses(entries, (e) => byId.get(e.id)!)),
+    summary: decisionSentence(decided),
+    clauses: decided,
     unchanged,
     renumbered,
   };

@@ -3,7 +3,7 @@
  * amendment proposal per current member, each as PDF and DOCX, written all or nothing like a
  * build (src/pipeline/output.ts).
  */
-import type { Content, Member } from '../content/types.js';
+import type { Content, DocumentSpec, Member } from '../content/types.js';
 import { buildTimestamp, GENERATOR } from '../pipeline/build.js';
 import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../pipeline/manifest.js';
 import { assertReplaceable, commitOutput, MANIFEST, type OutputFile } from '../pipeline/output.js';
@@ -13,7 +13,7 @@ import { FORMATS, type Format } from '../pipeline/plan.js';
 import type { CharterVersion, Document, DocumentMeta } from '../model.js';
 import { charterVersion } from '../pipeline/meta.js';
 import { loadTemplates, TEMPLATE_DIR, templateNames } from '../render/templates.js';
-import { processView, sharedView, type View } from '../render/view.js';
+import { paperView, processView, sharedView, type FactView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
 import { loadFonts } from '../write/fonts.js';
 import { writePdf } from '../write/pdf.js';
@@ -44,11 +44,21 @@ export interface CompareResult {
 }
 
 /** What the comparison templates see besides the usual view: only the parts that changed. */
+/** A charter version as councils name it: by date and label, with the hash as a short identifier. */
+export interface VersionView {
+  readonly hash: string;
+  readonly label: string | null;
+  readonly labelText: string | null;
+  readonly date: FactView;
+}
+
 export interface ComparisonView {
   readonly title: string;
-  readonly from: { readonly hash: string; readonly label: string | null };
-  readonly to: { readonly hash: string; readonly label: string | null };
+  readonly from: VersionView;
+  readonly to: VersionView;
   readonly summary: string | null;
+  /** The decision's clauses, each "dels att …" when there are several: a decision point's list. */
+  readonly clauses: readonly string[];
   readonly unchanged: string | null;
   readonly renumbered: string | null;
   readonly changes: readonly { readonly label: string; readonly rows: readonly Row[] }[];
@@ -58,9 +68,10 @@ export function comparisonView(c: Comparison): ComparisonView {
   const changed = (e: Entry): boolean => e.status !== 'unchanged';
   return {
     title: c.to.title,
-    from: { hash: c.from.hash, label: c.from.label },
-    to: { hash: c.to.hash, label: c.to.label },
+    from: { hash: c.from.hash, label: c.from.label, labelText: c.from.labelText, date: c.from.date },
+    to: { hash: c.to.hash, label: c.to.label, labelText: c.to.labelText, date: c.to.date },
     summary: c.summary,
+    clauses: c.clauses.length > 1 ? c.clauses.map((x) => `dels ${x}`) : c.clauses,
     unchanged: c.unchanged,
     renumbered: c.renumbered,
     changes: c.entries.filter(changed).map((e) => ({ label: e.label, rows: e.rows })),
@@ -81,6 +92,32 @@ function meta(content: Content, documentId: string, title: string, subject: stri
     member: member ? { id: member.id, name: member.name } : null,
     charter,
     timestamp,
+  };
+}
+
+/**
+ * An amendment proposal is made here, not listed in documents.yaml: its registry number, date and
+ * case officer are each member's to fill in, and the decision goes to the association whose
+ * charter changes.
+ */
+function amendmentSpec(id: string, title: string, subject: string, content: Content): DocumentSpec {
+  const unknown = (reason: string) => ({ known: false as const, reason });
+  return {
+    id,
+    title,
+    subject,
+    template: PROPOSAL_TEMPLATE,
+    per: 'member',
+    date: unknown('Skrivelsens datum sätts av respektive medlem.'),
+    asOf: null,
+    dnr: unknown('Diarienummer sätts av respektive medlems registrator.'),
+    signatories: null,
+    signatures: [],
+    caseOfficer: unknown('Handläggare utses av respektive medlem.'),
+    perMember: new Map(),
+    basis: [],
+    sendTo: [content.newAssociation.name],
+    merger: null,
   };
 }
 
@@ -106,6 +143,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     ...processView(shared, null),
     document: { id, title, subject, date: null, dnr: null, signatures: [] },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
+    paper: member ? paperView(shared, amendmentSpec(id, title, subject, before), shared.members.find((m) => m.id === member.id)!) : null,
     comparison: cv,
   });
 

@@ -8,7 +8,7 @@ import type { Content, DocumentSpec } from '../content/types.js';
 import { inlineText, type Block } from '../model.js';
 import type { TemplateSet } from '../render/templates.js';
 import { plainArticleReferences } from '../render/references.js';
-import { documentView, sharedView } from '../render/view.js';
+import { documentView, sharedView, type FactView } from '../render/view.js';
 
 export type PartKind = 'preamble' | 'article' | 'final';
 
@@ -27,6 +27,9 @@ export interface CharterText {
   /** The first 12 hex digits of the content hash, as printed in the charter. */
   readonly hash: string;
   readonly label: string | null;
+  /** The label inside a sentence, and the charter's date: how councils name the version they decide on. */
+  readonly labelText: string | null;
+  readonly date: FactView;
   readonly parts: readonly Part[];
 }
 
@@ -84,6 +87,11 @@ export function charterText(content: Content, templates: TemplateSet, template =
     dnr: { known: false, reason: 'jämförelse' },
     signatories: null,
     signatures: [],
+    caseOfficer: { known: false, reason: 'jämförelse' },
+    perMember: new Map(),
+    basis: [],
+    sendTo: [],
+    merger: null,
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {
@@ -100,5 +108,5 @@ export function charterText(content: Content, templates: TemplateSet, template =
     const { heading, numbered, provisions } = charter.finalProvisions;
     parts.push({ id: FINAL_ID, kind: 'final', number: null, heading, paragraphs: plain(numbered ? provisions.map((p, i) => `${i + 1}. ${p}`) : provisions) });
   }
-  return { title: charter.title, hash: charter.versionHash, label: charter.versionLabel, parts };
+  return { title: charter.title, hash: charter.versionHash, label: charter.versionLabel, labelText: charter.versionLabelText, date: charter.date, parts };
 }

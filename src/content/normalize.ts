@@ -4,6 +4,8 @@
  */
 import type {
   Article,
+  CaseOfficer,
+  Merger,
   AsOf,
   Charter,
   CharterBlock,
@@ -44,6 +46,7 @@ function member(m: Raw): Member {
     decisionBody: m.decision_body,
     associations: m.associations,
     signatory: fact<Person>(m.signatory),
+    decisionRoute: m.decision_route === undefined ? null : fact<string>(m.decision_route),
   };
 }
 
@@ -118,6 +121,16 @@ function processOf(t: Raw): Process {
   };
 }
 
+function merger(m: Raw): Merger {
+  return {
+    dissolution: fact<string>(m.dissolution),
+    capital: fact<string>(m.capital),
+    archives: fact<string>(m.archives),
+    staff: fact<string>(m.staff),
+    interimBoard: fact<string>(m.interim_board),
+  };
+}
+
 export function normalize(data: Record<ContentFile, unknown>): Content {
   const parties = data.parties as Raw;
   const documents = data.documents as Raw;
@@ -149,6 +162,20 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
         signatories: d.signatories ?? null,
         signatures: d.signatures ?? [],
+        caseOfficer: fact<CaseOfficer>(d.case_officer ?? { unknown: 'Handläggare är inte angiven.' }),
+        perMember: new Map(
+          Object.entries((d.per_member ?? {}) as Record<string, Raw>).map(([id, o]) => [
+            id,
+            {
+              dnr: o.dnr === undefined ? undefined : fact<string>(o.dnr),
+              date: o.date === undefined ? undefined : fact<string>(o.date),
+              caseOfficer: o.case_officer === undefined ? undefined : fact<CaseOfficer>(o.case_officer),
+            },
+          ]),
+        ),
+        basis: d.basis ?? [],
+        sendTo: d.send_to ?? [],
+        merger: d.merger === undefined ? null : merger(d.merger),
       }),
     ),
   };

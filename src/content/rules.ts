@@ -349,6 +349,31 @@ const signatureRecords: Rule = rule(['documents', 'parties'], (ctx) => {
   });
 });
 
+/**
+ * A decision paper's parts that name other things: its Beslutsunderlag names documents of this
+ * file, its per-member entries name members, and "@{…}" in send_to is only "@{member_of}".
+ */
+const paperReferences: Rule = rule(['documents', 'parties'], (ctx) => {
+  const docs: Raw[] = ctx.data.documents.documents;
+  const docIds = new Set(docs.map((d) => d.id));
+  const members = new Map<string, Raw>((ctx.data.parties.members as Raw[]).map((m) => [m.id, m]));
+  docs.forEach((d, i) => {
+    ((d.basis ?? []) as string[]).forEach((id, j) => {
+      if (!docIds.has(id)) ctx.report('error', 'documents', ['documents', i, 'basis', j], `no document "${id}" in documents.yaml (known: ${[...docIds].join(', ')})`);
+    });
+    for (const id of Object.keys(d.per_member ?? {})) {
+      if (!members.has(id)) ctx.report('error', 'documents', ['documents', i, 'per_member', id], `no member "${id}" in parties.yaml`, 'key');
+      else if (d.per !== 'member') ctx.report('error', 'documents', ['documents', i, 'per_member', id], `document "${d.id}" is made once, so it has no per-member registry numbers or case officers`, 'key');
+    }
+    ((d.send_to ?? []) as string[]).forEach((text, j) => {
+      for (const [, key] of text.matchAll(/@\{([^}]*)\}/g)) {
+        if (key !== 'member_of') ctx.report('error', 'documents', ['documents', i, 'send_to', j], `"@{${key}}" is not known here; "@{member_of}" stands for the member's current associations`);
+        else if (d.per !== 'member') ctx.report('error', 'documents', ['documents', i, 'send_to', j], `"@{member_of}" needs a member, but document "${d.id}" is made once`);
+      }
+    });
+  });
+});
+
 /** Every unknown fact is reported, so nobody mistakes a gap for an oversight. */
 const unknownFacts: Rule = rule([], (ctx) => {
   // Named by ids where the data has them ("members.fagersta.orgnr"), which reads better than indexes.
@@ -386,6 +411,7 @@ export const RULES: readonly Rule[] = [
   costShares,
   documentTemplates,
   signatureRecords,
+  paperReferences,
   unknownFacts,
 ];
 

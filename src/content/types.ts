@@ -48,6 +48,11 @@ export interface Member {
   readonly decisionBody: string;
   readonly associations: readonly string[];
   readonly signatory: Fact<Person>;
+  /**
+   * How the member's decision is proposed ("Kommunstyrelsen föreslår kommunfullmäktige
+   * besluta"); null when not given, and then derived from the kind where the law gives it.
+   */
+  readonly decisionRoute: Fact<string> | null;
 }
 
 /**
@@ -163,6 +168,32 @@ export interface SignatureRecord {
   readonly method: SigningMethod;
 }
 
+/** The case officer (handläggare) who prepares a paper: never someone the sources do not name. */
+export interface CaseOfficer {
+  readonly name: string;
+  readonly title?: string;
+  readonly contact?: string;
+}
+
+/** A member's own registry number, date and case officer for a per-member paper. */
+export interface PaperOverride {
+  readonly dnr?: Fact<string>;
+  readonly date?: Fact<string>;
+  readonly caseOfficer?: Fact<CaseOfficer>;
+}
+
+/**
+ * What becomes of the associations a merger replaces, and the interim board's legal basis: each
+ * a statement with its source, or unknown (an open question the members must decide).
+ */
+export interface Merger {
+  readonly dissolution: Fact<string>;
+  readonly capital: Fact<string>;
+  readonly archives: Fact<string>;
+  readonly staff: Fact<string>;
+  readonly interimBoard: Fact<string>;
+}
+
 export interface DocumentSpec {
   readonly id: string;
   readonly title: string;
@@ -176,6 +207,15 @@ export interface DocumentSpec {
   /** Who must sign: every member, or nobody (the document has no signature blocks). */
   readonly signatories: 'members' | null;
   readonly signatures: readonly SignatureRecord[];
+  /** The case officer of a decision paper; unknown when documents.yaml does not say. */
+  readonly caseOfficer: Fact<CaseOfficer>;
+  /** Per member id: that member's own registry number, date and case officer. */
+  readonly perMember: ReadonlyMap<string, PaperOverride>;
+  /** Beslutsunderlag: ids of documents in documents.yaml. */
+  readonly basis: readonly string[];
+  /** Beslutet skickas till; "@{member_of}" stands for the member's current associations. */
+  readonly sendTo: readonly string[];
+  readonly merger: Merger | null;
 }
 
 export interface Content {

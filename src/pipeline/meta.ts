@@ -14,14 +14,18 @@ export function documentMeta(content: Content, unit: Unit, timestamp: Date, prin
   // The new association's name only in a document written after it was chosen, as in its text.
   const { nameChosen, name } = content.newAssociation;
   const named = document.asOf === null || nameKnownAsOf(nameChosen, document.asOf);
+  // A member's own registry number and date (documents.yaml, per_member) win, as in the paper's heading block.
+  const own = member ? document.perMember.get(member.id) : undefined;
+  const dnr = own?.dnr ?? document.dnr;
+  const date = own?.date ?? document.date;
   return {
     title: member ? `${document.title} – ${member.name}` : document.title,
     author: content.issuer,
     subject: document.subject,
     keywords: [...(named ? [name] : []), content.county, ...(member ? [member.name] : [])],
     language: 'sv-SE',
-    dnr: document.dnr.known ? document.dnr.value : null,
-    date: document.date.known ? document.date.value : null,
+    dnr: dnr.known ? dnr.value : null,
+    date: date.known ? date.value : null,
     documentId: document.id,
     member: member ? { id: member.id, name: member.name } : null,
     charter: printsCharter ? charterVersion(content) : null,

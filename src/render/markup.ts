@@ -17,6 +17,7 @@
  *                       comparisons of two wordings
  */
 import { parseFragment } from 'parse5';
+import { typography } from './swedish.js';
 import type { DefaultTreeAdapterMap } from 'parse5';
 import type {
   Block,
@@ -217,7 +218,8 @@ export function parseMarkup(markup: string, template: string, places: readonly O
     for (const node of nodes) {
       if (node.nodeName === '#comment') continue;
       if (node.nodeName === '#text') {
-        out.push({ type: 'text', value: (node as { value: string }).value.replace(HTML_SPACE, ' ') });
+        // Templates' own words get the typography content text gets ("lagen (2003:1210)", "5 §", dates).
+        out.push({ type: 'text', value: typography((node as { value: string }).value.replace(HTML_SPACE, ' ')) });
       } else if (isElement(node) && node.tagName in INLINE_MARKS) {
         out.push({ type: INLINE_MARKS[node.tagName]!, children: inlines(node.childNodes, true) });
       } else if (isElement(node) && node.tagName === 'br') {

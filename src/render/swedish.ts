@@ -82,7 +82,8 @@ export function period(from: string, until?: string, deadline = false): string {
 /** The latest date of a milestone: "senast i mars 2022" for a month or year, "senast 31 mars 2023" for a day. */
 export function deadline(date: string): string {
   const d = parseDate(date);
-  return d.day === undefined ? `senast i ${longDate(date)}` : `senast ${longDate(date)}`;
+  // A day takes "den" in running text: "senast den 31 mars 2023", as a month takes "i".
+  return d.day === undefined ? `senast i ${longDate(date)}` : `senast den ${longDate(date)}`;
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
-import type { Article, AsOf, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
-import { count, longDate, period, typography } from './swedish.js';
+import type { Article, AsOf, CaseOfficer, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
+import { count, joinList, longDate, period, typography } from './swedish.js';
 import { markArticleReference } from './references.js';
 
 export interface FactView {
@@ -38,6 +38,56 @@ export interface MemberView {
   readonly population: FactView;
   readonly associations: readonly { readonly id: string; readonly name: string }[];
   readonly signatory: { readonly name: string; readonly title: string } | null;
+  /**
+   * How its decision is proposed, introducing a paper's decision points: "Kommunstyrelsen
+   * föreslår kommunfullmäktige besluta" for a municipality, likewise for a region; for an
+   * agency what parties.yaml says, unknown when the sources do not give it.
+   */
+  readonly route: FactView;
+  /** The member's part of the costs under the charter's cost shares; null if no share names it. */
+  readonly costShare: {
+    readonly label: string;
+    readonly percent: number;
+    /** Whether the member bears the share alone (the region), or with others (the municipalities). */
+    readonly alone: boolean;
+    /** The other members of the share, by name. */
+    readonly others: readonly string[];
+    /** How the share is split among its members; unknown while the key is not decided. */
+    readonly split: FactView | null;
+  } | null;
+}
+
+/** One document a council decides on (Beslutsunderlag), with its date and, for the charter, its version. */
+export interface BasisItem {
+  readonly title: string;
+  readonly date: FactView;
+  /** The paper itself. */
+  readonly self: boolean;
+  /** For the charter: its label in running text and the short version identifier. */
+  readonly charter: { readonly label: string | null; readonly version: string } | null;
+}
+
+/**
+ * The parts of a decision paper (tjänsteskrivelse) that are the member's own: the heading block,
+ * the documents decided on, the recipients, and for a merger what becomes of the bodies it replaces.
+ */
+export interface PaperView {
+  /** The member the paper is for, as the heading block names it. */
+  readonly organisation: string;
+  readonly dnr: FactView;
+  /** yyyy-mm-dd, as in a heading block. */
+  readonly date: FactView;
+  /** "Namn, titel, kontakt". */
+  readonly caseOfficer: FactView;
+  readonly basis: readonly BasisItem[];
+  readonly sendTo: readonly string[];
+  readonly merger: {
+    readonly dissolution: FactView;
+    readonly capital: FactView;
+    readonly archives: FactView;
+    readonly staff: FactView;
+    readonly interimBoard: FactView;
+  } | null;
 }
 
 export interface CharterBlockView {
@@ -49,6 +99,13 @@ export interface CharterBlockView {
 export interface CharterView {
   readonly title: string;
   readonly versionLabel: string | null;
+  /** The label as it reads inside a sentence: "förslag inför medlemmarnas beslut". */
+  readonly versionLabelText: string | null;
+  /**
+   * The charter's date, by which councils name the version they adopt ("förbundsordning daterad
+   * den 10 januari 2023"): the date of the document in documents.yaml made with the charter's template.
+   */
+  readonly date: FactView;
   /** First 12 hex digits of the charter's content hash: the version every member adopts. */
   readonly versionHash: string;
   readonly adopted: string | null;
@@ -134,6 +191,8 @@ export interface View extends ProcessView {
   readonly countyWide: readonly MemberView[];
   /** The member a per-member document is for; null in documents made once. */
   readonly member: MemberView | null;
+  /** A per-member decision paper's own parts; null in documents made once. */
+  readonly paper: PaperView | null;
   readonly principles: Content['principles'];
   readonly charter: CharterView;
 }
@@ -141,6 +200,36 @@ export interface View extends ProcessView {
 /** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
 function lowerFirst(text: string): string {
   return text.charAt(0).toLocaleLowerCase('sv') + text.slice(1);
+}
+
+/** The template the charter is printed with: the document made with it carries the charter's date. */
+export const CHARTER_TEMPLATE = 'forbundsordning';
+
+const known = (value: string): FactView => ({ known: true, value, reason: null });
+
+/**
+ * How a member's decision is proposed. Municipalities and regions decide in their councils on
+ * their executive committee's proposal (kommunallagen); the agencies decide in their own form,
+ * which parties.yaml gives when the sources do.
+ */
+function routeOf(m: Member): FactView {
+  if (m.decisionRoute) return factView(m.decisionRoute);
+  if (m.kind === 'municipality') return known(`Kommunstyrelsen föreslår ${lowerFirst(m.decisionBody)} besluta`);
+  if (m.kind === 'region') return known(`Regionstyrelsen föreslår ${lowerFirst(m.decisionBody)} besluta`);
+  return { known: false, value: null, reason: `Hur ${m.name} fattar beslutet anges inte i parties.yaml (decision_route).` };
+}
+
+function costShareOf(m: Member, content: Content): MemberView['costShare'] {
+  const share = content.charter.costShares.find((s) => s.members.includes(m.id));
+  if (!share) return null;
+  const names = new Map(content.members.map((x) => [x.id, x.name]));
+  return {
+    label: share.label,
+    percent: share.percent,
+    alone: share.members.length === 1,
+    others: share.members.filter((id) => id !== m.id).map((id) => names.get(id)!),
+    split: share.split ? factView(share.split) : null,
+  };
 }
 
 function memberView(m: Member, content: Content): MemberView {
@@ -162,6 +251,8 @@ function memberView(m: Member, content: Content): MemberView {
       return { id: a.id, name: a.name };
     }),
     signatory,
+    route: routeOf(m),
+    costShare: costShareOf(m, content),
   };
 }
 
@@ -218,6 +309,8 @@ function charterView(content: Content): CharterView {
   return {
     title: charter.title,
     versionLabel: charter.version.label ?? null,
+    versionLabelText: charter.version.label === undefined ? null : lowerFirst(charter.version.label),
+    date: charterDate(content),
     versionHash: charterHash(charter, content).slice(0, 12),
     adopted: charter.version.adopted ?? null,
     preamble: charter.preamble.map(text),
@@ -243,6 +336,12 @@ function charterView(content: Content): CharterView {
   };
 }
 
+function charterDate(content: Content): FactView {
+  const doc = content.documents.find((d) => d.template === CHARTER_TEMPLATE);
+  if (!doc) return { known: false, value: null, reason: `no document in documents.yaml is made with the template ${CHARTER_TEMPLATE}` };
+  return factView(doc.date);
+}
+
 /** The heading Swedish statutes print over what follows the articles, by what there is. */
 export function finalProvisionsHeading(hasEntryIntoForce: boolean, hasTransitional: boolean): string {
   if (hasEntryIntoForce && hasTransitional) return 'Ikraftträdande- och övergångsbestämmelser';
@@ -259,10 +358,12 @@ function finalProvisions(charter: Charter, text: (t: string) => string): Charter
  * The parts of a view that do not depend on the document: built once per content, shared by
  * every document rendered from it.
  */
-export type SharedView = Omit<View, 'document' | 'member' | keyof ProcessView> & {
+export type SharedView = Omit<View, 'document' | 'member' | 'paper' | keyof ProcessView> & {
   /** The whole process, from which each document's ProcessView is taken as of its date. */
   readonly process: Content['process'];
   readonly association: Content['newAssociation'];
+  /** The documents of documents.yaml, which a paper's Beslutsunderlag names. */
+  readonly documents: Content['documents'];
 };
 
 export function sharedView(content: Content): SharedView {
@@ -273,6 +374,7 @@ export function sharedView(content: Content): SharedView {
     senders: content.senders,
     process: content.process,
     association: content.newAssociation,
+    documents: content.documents,
     associations: content.associations.map((a) => ({
       id: a.id,
       name: a.name,
@@ -347,7 +449,54 @@ export function signatureViews(shared: SharedView, spec: DocumentSpec): Signatur
   });
 }
 
+function officerText(f: Fact<CaseOfficer>): FactView {
+  if (!f.known) return factView(f);
+  const o = f.value;
+  return known([o.name, o.title, o.contact].filter((x): x is string => x !== undefined).join(', '));
+}
+
+/** "@{member_of}" alone stands for one recipient per current association; inside a text, for their names. */
+function recipients(sendTo: readonly string[], member: MemberView): string[] {
+  const names = member.associations.map((a) => a.name);
+  return sendTo.flatMap((text) => (text.trim() === '@{member_of}' ? names : [typography(text.replace(/@\{member_of\}/g, joinList(names)))]));
+}
+
+/** A decision paper's own parts for one member: per-member entries win over the document's. */
+export function paperView(shared: SharedView, spec: DocumentSpec, member: MemberView): PaperView {
+  const own = spec.perMember.get(member.id);
+  const date = own?.date ?? spec.date;
+  const m = spec.merger;
+  return {
+    organisation: member.name,
+    dnr: factView(own?.dnr ?? spec.dnr),
+    date: factView(date),
+    caseOfficer: officerText(own?.caseOfficer ?? spec.caseOfficer),
+    basis: spec.basis.map((id) => {
+      const d = shared.documents.find((x) => x.id === id)!;
+      const self = d.id === spec.id;
+      const isCharter = d.template === CHARTER_TEMPLATE;
+      return {
+        title: isCharter || d.per === 'member' ? d.title : `${d.title} – ${typography(d.subject)}`,
+        date: factView(self ? date : d.date),
+        self,
+        charter: isCharter ? { label: shared.charter.versionLabelText, version: shared.charter.versionHash } : null,
+      };
+    }),
+    sendTo: recipients(spec.sendTo, member),
+    merger: m
+      ? {
+          dissolution: factView(m.dissolution),
+          capital: factView(m.capital),
+          archives: factView(m.archives),
+          staff: factView(m.staff),
+          interimBoard: factView(m.interimBoard),
+        }
+      : null,
+  };
+}
+
 export function documentView(shared: SharedView, spec: DocumentSpec, member: Member | null): View {
+  const memberView = member ? shared.members.find((m) => m.id === member.id)! : null;
   return {
     ...shared,
     ...processView(shared, spec.asOf),
@@ -359,6 +508,7 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
       dnr: spec.dnr.known ? spec.dnr.value : null,
       signatures: signatureViews(shared, spec),
     },
-    member: member ? shared.members.find((m) => m.id === member.id)! : null,
+    member: memberView,
+    paper: memberView ? paperView(shared, spec, memberView) : null,
   };
 }

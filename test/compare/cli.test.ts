@@ -53,8 +53,11 @@ describe('kansli compare --from-content A --to-content B', () => {
 
   it.runIf(has('pdftotext'))('asks each member to decide on the amendment, attaching the comparison', () => {
     const text = normalizeSpace(pdfText(join(out, 'andringsbeslut', 'provby.pdf')));
-    expect(text).toContain('Kommunfullmäktige beslutar');
-    expect(text).toContain(`att anta ändringar i förbundsordningen för Samordningsförbundet Provlän enligt bilagd jämförelse, vilket innebär ${SUMMARY}, och`);
+    expect(text).toContain('Kommunstyrelsen föreslår kommunfullmäktige besluta');
+    // The statute form, one clause a line: "dels att 4 § ska upphöra att gälla, dels att …".
+    expect(text).toContain(
+      `1. Kommunfullmäktige beslutar om ändring i förbundsordningen för Samordningsförbundet Provlän enligt bilagd jämförelse, ${SUMMARY.split(', dels').map((c, i) => `• ${i === 0 ? c : `dels${c}`}`).join(', ')}.`,
+    );
     expect(text).toContain('Bilaga: Jämförelse mellan nuvarande och föreslagen lydelse');
     expect(normalizeSpace(pdfText(join(out, 'andringsbeslut', 'forsakringskassan.pdf')))).toContain('Ärende till Försäkringskassan');
   });

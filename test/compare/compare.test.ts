@@ -11,7 +11,7 @@ const nb = (s: string): string => s.replace(/~/g, '\u00a0');
 
 function charter(articles: [id: string, heading: string, text: string][], hash = 'aaaaaaaaaaaa'): CharterText {
   const parts: Part[] = articles.map(([id, heading, text], i) => ({ id, kind: 'article', number: i + 1, heading, paragraphs: text.split('\n') }));
-  return { title: 'Förbundsordning', hash, label: null, parts };
+  return { title: 'Förbundsordning', hash, label: null, labelText: null, date: { known: false, value: null, reason: 'test' }, parts };
 }
 
 const side = (row: Row, which: 'old' | 'new'): string =>

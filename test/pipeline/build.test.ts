@@ -77,7 +77,7 @@ describe('a full build of the real content', () => {
     const text = pdfText(join(out, file));
     const start = text.indexOf('Tidplan\nTidpunkt Aktivitet\n');
     expect(start, `no timetable in ${file}`).toBeGreaterThan(-1);
-    const rest = text.slice(start + 'Tidplan\nTidpunkt Aktivitet\n'.length).split('\nFör Samordningsförbunden')[0]!;
+    const rest = text.slice(start + 'Tidplan\nTidpunkt Aktivitet\n'.length).split(/\n\f?Ekonomiska konsekvenser/)[0]!;
     const lines = rest.split('\n').filter((l) => !/^(Samordningsförbunden i Västmanland|Sida \d+ av \d+|Tidpunkt Aktivitet|\f.*)$/.test(l.trim()));
     return normalizeSpace(lines.join(' '));
   };
@@ -107,7 +107,8 @@ describe('a full build of the real content', () => {
   it.runIf(has('pdftotext'))('says in the participation paper what seed 000 says, naming the association where it explains', () => {
     const text = normalizeSpace(pdfText(join(out, 'beslut-delta-i-lansprocess', 'koping.pdf')));
     expect(text).toContain('Ärende till kommunfullmäktige i Köpings kommun');
-    expect(text).toContain('Kommunfullmäktige beslutar att Köpings kommun ska delta i länsprocessen och delegerar deltagandet till sin representant i det lokala samordningsförbundets styrelse.');
+    // The seed's one sentence as two numbered decisions, each ready for the minutes.
+    expect(text).toContain('Kommunstyrelsen föreslår kommunfullmäktige besluta 1. Kommunfullmäktige beslutar att Köpings kommun ska delta i länsprocessen. 2. Kommunfullmäktige delegerar deltagandet till sin representant i det lokala samordningsförbundets styrelse.');
     expect(text).toContain('Med det lokala samordningsförbundet avses Samordningsförbundet Västra Mälardalen, där Köpings kommun är medlem.');
     expect(text).toContain('ett samägt samverkansorgan');
     expect(text).toContain('insatser ska vara lika tillgängliga');
@@ -121,7 +122,7 @@ describe('a full build of the real content', () => {
   it.runIf(has('pdftotext'))('prints in the letter of intent the plan of seed 002 and nothing of the other plans', () => {
     const text = normalizeSpace(pdfText(join(out, 'avsiktsforklaring', 'avsiktsforklaring.pdf')));
     expect(text).toContain(
-      'En ny förbundsordning ska beslutas senast 31 mars 2023 av respektive fullmäktige eller motsvarande. Från den 1 juni 2023 tillsätts en interimistisk styrelse som under hösten 2023 hanterar operativa uppgifter inför bildandet av länssamordningsförbundet den 1 januari 2024.',
+      'En ny förbundsordning ska beslutas senast den 31 mars 2023 av respektive fullmäktige eller motsvarande. Från den 1 juni 2023 tillsätts en interimistisk styrelse som under hösten 2023 hanterar operativa uppgifter inför bildandet av länssamordningsförbundet den 1 januari 2024.',
     );
     expect(text).not.toContain('Samordningsförbundet Västmanland');
     expect(text).not.toMatch(/7 december 2021|april 2022|10–11 januari 2023|Därefter/);

@@ -27,7 +27,7 @@ describe('Swedish dates', () => {
   });
   it('writes deadlines for months and days', () => {
     expect(deadline('2022-03')).toBe(nb('senast i mars~2022'));
-    expect(deadline('2023-03-31')).toBe(nb('senast 31~mars~2023'));
+    expect(deadline('2023-03-31')).toBe(nb('senast den 31~mars~2023'));
   });
 });
 
