@@ -492,6 +492,15 @@ const paperReferences: Rule = rule(['documents', 'parties'], (ctx) => {
   const docIds = new Set(docs.map((d) => d.id));
   const members = new Map<string, Raw>((ctx.data.parties.members as Raw[]).map((m) => [m.id, m]));
   docs.forEach((d, i) => {
+    if (d.per === 'member') {
+      // A decision paper prints these; one left out prints [uppgift saknas], which check says.
+      const missing = [
+        ['case_officer', 'its heading block names no case officer; give {name, title, contact} or {unknown: why}'],
+        ['basis', 'its Beslutsunderlag lists no document; give basis: [ids of documents in this file]'],
+        ['send_to', 'it says nobody receives the decision; give send_to: ["@{member_of}", …]'],
+      ].filter(([key]) => d[key!] === undefined);
+      for (const [key, what] of missing) ctx.report('warning', 'documents', ['documents', i, 'id'], `document "${d.id}" has no ${key}: ${what}`);
+    }
     ((d.basis ?? []) as string[]).forEach((id, j) => {
       if (!docIds.has(id)) ctx.report('error', 'documents', ['documents', i, 'basis', j], `no document "${id}" in documents.yaml (known: ${[...docIds].join(', ')})`);
     });

@@ -59,7 +59,7 @@ function unitOf(content: Content, stem: string, formats: readonly Format[]): Uni
 }
 
 /** View paths through which a document prints the charter's version. */
-const VERSION_READS = ['/charter/versionHash', '/charter/versionLabel'];
+const VERSION_READS = ['/charter/versionHash', '/charter/versionLabel', '/charter/versionLabelText'];
 
 export interface KeptUnits {
   /** Kept units that print another charter version than this build's: rendered again. */

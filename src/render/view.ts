@@ -52,8 +52,14 @@ export interface MemberView {
     readonly percent: number;
     /** Whether the member bears the share alone (the region), or with others (the municipalities). */
     readonly alone: boolean;
-    /** The other members of the share, by name. */
-    readonly others: readonly string[];
+    /**
+     * How many others share it, and their name when there is one: a paper does not list every
+     * other member by name, so that renaming one rebuilds only the papers that name it.
+     */
+    readonly othersCount: number;
+    readonly otherName: string | null;
+    /** Whether the others are all municipalities ("nio andra kommuner"). */
+    readonly othersAreMunicipalities: boolean;
     /** How the share is split among its members; unknown while the key is not decided. */
     readonly split: FactView | null;
   } | null;
@@ -65,8 +71,8 @@ export interface BasisItem {
   readonly date: FactView;
   /** The paper itself. */
   readonly self: boolean;
-  /** For the charter: its label in running text and the short version identifier. */
-  readonly charter: { readonly label: string | null; readonly version: string } | null;
+  /** Whether it is the charter, printed with its label and version (`charter.versionHash`). */
+  readonly charter: boolean;
 }
 
 /**
@@ -236,12 +242,14 @@ function routeOf(m: Member): FactView {
 function costShareOf(m: Member, content: Content): MemberView['costShare'] {
   const share = content.charter.costShares.find((s) => s.members.includes(m.id));
   if (!share) return null;
-  const names = new Map(content.members.map((x) => [x.id, x.name]));
+  const others = content.members.filter((x) => x.id !== m.id && share.members.includes(x.id));
   return {
     label: share.label,
     percent: share.percent,
-    alone: share.members.length === 1,
-    others: share.members.filter((id) => id !== m.id).map((id) => names.get(id)!),
+    alone: others.length === 0,
+    othersCount: others.length,
+    otherName: others.length === 1 ? others[0]!.name : null,
+    othersAreMunicipalities: others.every((x) => x.kind === 'municipality'),
     split: share.split ? factView(share.split) : null,
   };
 }
@@ -516,7 +524,7 @@ export function paperView(shared: SharedView, spec: DocumentSpec, member: Member
         title: isCharter || d.per === 'member' ? d.title : `${d.title} – ${typography(d.subject)}`,
         date: factView(self ? date : d.date),
         self,
-        charter: isCharter ? { label: shared.charter.versionLabelText, version: shared.charter.versionHash } : null,
+        charter: isCharter,
       };
     }),
     sendTo: recipients(spec.sendTo, member),

@@ -103,7 +103,7 @@ describe('a decision paper (tjänsteskrivelse)', () => {
 
   it.runIf(has('pdftotext'))("states the member's share of the costs, and says when it is not known", () => {
     expect(pdf('beslut-anta-forbundsordning', 'koping')).toContain(
-      'Hur andelen fördelas mellan dem är inte bestämt: [uppgift saknas]. Därför är det inte känt hur stor del Köpings kommun ska betala.',
+      'Köpings kommun delar andelen på 25 % med nio andra kommuner. Hur andelen fördelas mellan dem är inte bestämt: [uppgift saknas]. Därför är det inte känt hur stor del Köpings kommun ska betala.',
     );
     expect(pdf('beslut-anta-forbundsordning', 'region-vastmanland')).toContain('Region Västmanland betalar alltså 25 % av förbundets kostnader.');
     expect(pdf('beslut-anta-forbundsordning', 'arbetsformedlingen')).toContain(
@@ -195,6 +195,17 @@ describe('what is not known', () => {
     for (const item of ['dissolution', 'capital', 'archives', 'staff', 'interim_board']) {
       expect(at(new RegExp(`^unknown fact documents\\.beslut-anta-forbundsordning\\.merger\\.${item}: `)), item).toHaveLength(1);
     }
+  });
+});
+
+describe('a part left out of documents.yaml', () => {
+  it('is a warning at the document, as it prints [uppgift saknas]', () => {
+    const copy = contentCopy();
+    edit(copy, 'documents.yaml', '    case_officer: { unknown: Handläggare hos respektive medlem framgår inte av underlaget. }\n    # Beslutsunderlag', '    # Beslutsunderlag');
+    const { warnings } = check({ contentDir: copy });
+    const found = warnings.filter((w) => w.message.startsWith('document "beslut-delta-i-lansprocess" has no case_officer: '));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.position.line).toBe(lineOf(join(copy, 'documents.yaml'), '  - id: beslut-delta-i-lansprocess'));
   });
 });
 
