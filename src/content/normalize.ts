@@ -44,6 +44,8 @@ function member(m: Raw): Member {
     decisionBody: m.decision_body,
     associations: m.associations,
     signatory: fact<Person>(m.signatory),
+    logo: m.logo ? { file: m.logo.file, alt: m.logo.alt } : null,
+    nameLine: m.name_line ?? null,
   };
 }
 
@@ -149,6 +151,7 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
         signatories: d.signatories ?? null,
         signatures: d.signatures ?? [],
+        letterhead: d.letterhead ?? 'issuer',
       }),
     ),
   };

@@ -48,6 +48,10 @@ export interface Member {
   readonly decisionBody: string;
   readonly associations: readonly string[];
   readonly signatory: Fact<Person>;
+  /** The member's own logo, for documents with `letterhead: member`. */
+  readonly logo: { readonly file: string; readonly alt: string } | null;
+  /** The name in the header of the member's letterhead; null: its official name. */
+  readonly nameLine: string | null;
 }
 
 /**
@@ -176,6 +180,8 @@ export interface DocumentSpec {
   /** Who must sign: every member, or nobody (the document has no signature blocks). */
   readonly signatories: 'members' | null;
   readonly signatures: readonly SignatureRecord[];
+  /** Whose letterhead the header shows: the issuer's (kansli.yaml's logo) or, per member, the member's. */
+  readonly letterhead: 'issuer' | 'member';
 }
 
 export interface Content {
