@@ -183,3 +183,30 @@ describe.skipIf(!tools)('a project with a PNG logo, a member letterhead and a pi
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   }, 300_000);
 });
+
+describe.skipIf(!tools || !has('pdffonts'))('an SVG logo', () => {
+  it('is drawn as vectors in the PDF (its text in an embedded face), and embedded with a PNG fallback in the DOCX', () => {
+    const root = tempDir('kansli-style-svg-');
+    cpSync(CONTENT, join(root, 'content'), { recursive: true });
+    mkdirSync(join(root, 'assets'));
+    // The example's logo with a word of text: text in an SVG must not bring a font PDF/A forbids.
+    const svg = readFileSync(join(ROOT, 'docs', 'example-style', 'assets', 'logo.svg'), 'utf8').replace('</svg>', '<text x="112" y="92" font-family="Arial" font-size="14">Förbund</text></svg>');
+    writeFileSync(join(root, 'assets', 'logo.svg'), svg);
+    writeFileSync(join(root, 'kansli.yaml'), 'name: Förbundet\nstyle:\n  logo: { file: assets/logo.svg, alt: "Förbundet" }\n');
+    const built = kansli(['build', '--project', root, '--only', 'forbundsordning']);
+    expect(built.status).toBe(0);
+    const pdf = join(root, 'output', 'forbundsordning', 'forbundsordning.pdf');
+    expect(images(pdf)).toEqual([]);
+    const fonts = run('pdffonts', [pdf]).stdout.split('\n').slice(2).filter((l) => l.trim() !== '');
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const line of fonts) expect(line, line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+\s*$/);
+    expect(run('pdfinfo', [pdf]).stdout).toMatch(/Tagged:\s+yes/);
+    const docx = join(root, 'output', 'forbundsordning', 'forbundsordning.docx');
+    const names = Object.keys(media(docx)).sort();
+    expect(names).toHaveLength(2);
+    expect(names.some((n) => n.endsWith('.svg')) && names.some((n) => n.endsWith('.png'))).toBe(true);
+    expect(Buffer.from(media(docx)[names.find((n) => n.endsWith('.svg'))!]!).toString('utf8')).toBe(svg);
+    const header = Object.entries(unzipSync(readFileSync(docx))).filter(([n]) => /^word\/header\d+\.xml$/.test(n)).map(([, b]) => strFromU8(b)).join('');
+    expect(header).toContain('svgBlip');
+  }, 120_000);
+});
