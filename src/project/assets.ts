@@ -47,6 +47,12 @@ export interface AssetRef {
 /** 20 MiB: more than any logo or map needs, little enough to keep a build's memory bounded. */
 export const MAX_ASSET_BYTES = 20 * 1024 * 1024;
 
+/**
+ * At most this many pixels on a side: a PNG is decoded whole to be drawn, and a small file can
+ * claim a huge size (a 30 000 × 30 000 image would take 3.6 GB). 10 000 is a poster at 300 dpi.
+ */
+export const MAX_PIXELS_PER_SIDE = 10_000;
+
 const EXTENSIONS: Readonly<Record<string, ImageFormat>> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.svg': 'svg' };
 const NAMES: Readonly<Record<ImageFormat, string>> = { png: 'PNG', jpeg: 'JPEG', svg: 'SVG' };
 
@@ -158,6 +164,9 @@ export function readAsset(path: string, root: string): Asset | string {
     return expected === 'svg'
       ? `${path}: the SVG gives no size: its <svg> element needs width and height, or a viewBox`
       : `${path}: the ${NAMES[expected]} image is damaged (its size cannot be read)`;
+  }
+  if (expected !== 'svg' && (size.width > MAX_PIXELS_PER_SIDE || size.height > MAX_PIXELS_PER_SIDE)) {
+    return `${path}: the image is ${size.width} × ${size.height} pixels; kansli takes at most ${MAX_PIXELS_PER_SIDE} on a side (make it smaller: a logo needs a few hundred)`;
   }
   return { path, format: expected, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), width: size.width, height: size.height };
 }

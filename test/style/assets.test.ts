@@ -71,7 +71,7 @@ describe('the logo of kansli.yaml', () => {
     expect(errors(absolute)[0]).toMatch(/is an absolute path: give it relative to the project folder/);
   });
 
-  it('a folder, an empty file, a damaged PNG and an SVG without a size are refused', () => {
+  it('a folder, an empty file, a damaged PNG, a PNG claiming a huge size and an SVG without a size are refused', () => {
     const root = project('style:\n  logo: { file: assets/mapp.png, alt: Förbundet }\n');
     mkdirSync(join(root, 'assets', 'mapp.png'));
     expect(errors(root)[0]).toMatch(/mapp\.png: it is a folder, not an image file$/);
@@ -81,6 +81,11 @@ describe('the logo of kansli.yaml', () => {
     writeFileSync(join(root, 'assets', 'kort.png'), readFileSync(join(FIXTURES, 'logo.png')).subarray(0, 12));
     writeFileSync(join(root, 'kansli.yaml'), 'name: X\nstyle:\n  logo: { file: assets/kort.png, alt: X }\n');
     expect(errors(root)[0]).toMatch(/assets\/kort\.png: the PNG image is damaged \(its size cannot be read\)$/);
+    // A few bytes claiming 30 000 × 30 000 pixels: refused before anything decodes them.
+    const huge = Buffer.concat([readFileSync(join(FIXTURES, 'logo.png')).subarray(0, 16), Buffer.from([0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 6, 0, 0, 0, 0, 0, 0, 0])]);
+    writeFileSync(join(root, 'assets', 'stor.png'), huge);
+    writeFileSync(join(root, 'kansli.yaml'), 'name: X\nstyle:\n  logo: { file: assets/stor.png, alt: X }\n');
+    expect(errors(root)[0]).toMatch(/assets\/stor\.png: the image is 30000 × 30000 pixels; kansli takes at most 10000 on a side/);
     writeFileSync(join(root, 'assets', 'utan.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><rect width="10" height="10"/></svg>');
     writeFileSync(join(root, 'kansli.yaml'), 'name: X\nstyle:\n  logo: { file: assets/utan.svg, alt: X }\n');
     expect(errors(root)[0]).toMatch(/the SVG gives no size: its <svg> element needs width and height, or a viewBox$/);
