@@ -445,9 +445,10 @@ program
   .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
     const { check } = await import('./pipeline/build.js');
     const { formatStatus, signatureStatus } = await import('./pipeline/status.js');
-    const { contentDir, templatesDir } = paths(opts, false);
+    const where = paths(opts, false);
+    const { contentDir, templatesDir } = where;
     try {
-      const { content } = check({ contentDir, templatesDir });
+      const { content } = check({ contentDir, templatesDir, ...imageOptions(where) });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));
