@@ -170,9 +170,10 @@ program
   .action(async (opts: { project?: string; content?: string; format: 'text' | 'github' }) => {
     const { check } = await import('./pipeline/build.js');
     const github = opts.format === 'github';
-    const { contentDir, templatesDir } = paths(opts, false);
+    const where = paths(opts, false);
+    const { contentDir, templatesDir } = where;
     try {
-      const { warnings } = check({ contentDir, templatesDir });
+      const { warnings } = check({ contentDir, templatesDir, ...imageOptions(where) });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
@@ -201,10 +202,16 @@ interface BuildFlags {
   signed?: string;
 }
 
+/** The project's folder, in which its images lie, and kansli.yaml's logo. */
+function imageOptions(where: Paths) {
+  return { root: where.project.root, logo: where.project.logo };
+}
+
 function buildOptions(opts: BuildFlags, where: Paths) {
   return {
     contentDir: where.contentDir,
     templatesDir: where.templatesDir,
+    ...imageOptions(where),
     outDir: where.outDir,
     ...signedOption(opts, where),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
@@ -438,9 +445,10 @@ program
   .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
     const { check } = await import('./pipeline/build.js');
     const { formatStatus, signatureStatus } = await import('./pipeline/status.js');
-    const { contentDir, templatesDir } = paths(opts, false);
+    const where = paths(opts, false);
+    const { contentDir, templatesDir } = where;
     try {
-      const { content } = check({ contentDir, templatesDir });
+      const { content } = check({ contentDir, templatesDir, ...imageOptions(where) });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));

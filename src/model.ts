@@ -110,12 +110,44 @@ export interface SignatureBlock {
   readonly origin: Origin;
 }
 
+/** An image file's contents, read and checked (see project/assets.ts). */
+export interface ImageData {
+  /** As the source names it, relative to the project folder. */
+  readonly path: string;
+  readonly format: 'png' | 'jpeg' | 'svg';
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  /** Intrinsic size: pixels for PNG and JPEG, CSS pixels (1/96 inch) for SVG. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * A picture in the text (`<img src alt>`): a figure with its alternative text, at most as wide as
+ * the text, its aspect ratio kept.
+ */
+export interface Figure {
+  readonly type: 'figure';
+  readonly alt: string;
+  readonly image: ImageData;
+  readonly origin: Origin;
+}
+
 export interface PageBreak {
   readonly type: 'pageBreak';
   readonly origin: Origin;
 }
 
-export type Block = Heading | Paragraph | List | Table | SignatureBlock | PageBreak;
+export type Block = Heading | Paragraph | List | Table | SignatureBlock | Figure | PageBreak;
+
+/**
+ * The page header's left part, the sender's: the name it prints, and the logo over it on the
+ * first page. Page furniture: an artifact in the PDF, decorative in the DOCX.
+ */
+export interface Letterhead {
+  readonly name: string;
+  readonly logo: { readonly alt: string; readonly image: ImageData } | null;
+}
 
 export interface DocumentMeta {
   readonly title: string;
@@ -140,6 +172,11 @@ export interface DocumentMeta {
   readonly charter: CharterVersion | null;
   /** The moment written into file metadata (creation and modification dates). */
   readonly timestamp: Date;
+  /**
+   * Whose letterhead the header shows: the issuer's (with kansli.yaml's logo), or a member's on
+   * its own copy. Absent: the author's name, no logo.
+   */
+  readonly letterhead?: Letterhead;
 }
 
 export interface CharterVersion {
@@ -154,6 +191,10 @@ export interface CharterVersion {
 export interface Document {
   readonly meta: DocumentMeta;
   readonly blocks: readonly Block[];
+}
+
+export function letterheadOf(meta: DocumentMeta): Letterhead {
+  return meta.letterhead ?? { name: meta.author, logo: null };
 }
 
 /** The plain text of inline content, as a reader would copy it. */
@@ -227,6 +268,7 @@ export function documentText(doc: Document): string[] {
       case 'signatures':
         for (const s of block.signatures) lines.push(...signatureLines(s));
         break;
+      case 'figure':
       case 'pageBreak':
         break;
     }

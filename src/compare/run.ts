@@ -118,6 +118,7 @@ function amendmentSpec(id: string, title: string, subject: string, content: Cont
     basis: [],
     sendTo: [content.body.name],
     merger: null,
+    letterhead: 'issuer',
   };
 }
 

@@ -92,6 +92,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     basis: [],
     sendTo: [],
     merger: null,
+    letterhead: 'issuer',
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {

@@ -11,18 +11,29 @@ import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
 import type { Content } from './types.js';
 import { locate, parseYaml, type ParsedYaml } from './yaml.js';
+import { contentAssetRefs, loadAssets, NO_ASSETS, type AssetRef, type AssetTable } from '../project/assets.js';
 
 export interface Loaded {
   readonly content: Content;
   /** Unknown facts and other things worth a look that do not stop a build. */
   readonly warnings: readonly Problem[];
+  /** The images the project, the content and the templates name, read and checked (see project/assets.ts). */
+  readonly assets: AssetTable;
+}
+
+/** Images to check along with the content: the project's folder, and what kansli.yaml and the templates name. */
+export interface AssetSources {
+  readonly root: string;
+  readonly refs: readonly AssetRef[];
+  /** Problems already found in those sources (a template's <img> without alt), reported with the content's. */
+  readonly problems?: readonly Problem[];
 }
 
 /**
  * Loads and checks the content directory. Throws ProblemsError with every error (and the
  * warnings) when anything is wrong; returns the content and its warnings otherwise.
  */
-export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded {
+export function loadContent(dir: string, templates: ReadonlySet<string>, assetSources?: AssetSources): Loaded {
   if (!existsSync(dir)) {
     throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
   }
@@ -66,9 +77,21 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
     const p = parsed.get(file)!;
     return { file: p.file, position: locate(p.positions, ptr, prefer) };
   });
+  // Images are checked like any other reference: a bad one is an error where it is named.
+  let assets: AssetTable = NO_ASSETS;
+  if (assetSources) {
+    const at = (file: 'parties' | 'documents', ptr: string) => {
+      const p = parsed.get(file)!;
+      return { file: p.file, position: locate(p.positions, ptr) };
+    };
+    const content = schemaValid.has('parties') && schemaValid.has('documents') ? contentAssetRefs(parsed.get('parties')!.data, parsed.get('documents')!.data, at) : { refs: [], problems: [] };
+    const loaded = loadAssets([...assetSources.refs, ...content.refs], assetSources.root);
+    assets = loaded.assets;
+    found.push(...(assetSources.problems ?? []), ...content.problems, ...loaded.problems);
+  }
   const all = [...problems, ...found];
   const errors = all.filter((p) => p.severity === 'error');
   const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
   if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data as Record<ContentFile, unknown>), warnings };
+  return { content: normalize(data as Record<ContentFile, unknown>), warnings, assets };
 }

@@ -48,6 +48,8 @@ function member(m: Raw): Member {
     memberOf: m.member_of ?? [],
     signatory: fact<Person>(m.signatory),
     decisionRoute: m.decision_route === undefined ? null : fact<string>(m.decision_route),
+    logo: m.logo ? { file: m.logo.file, alt: m.logo.alt } : null,
+    nameLine: m.name_line ?? null,
   };
 }
 
@@ -212,6 +214,7 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         basis: d.basis ?? [],
         sendTo: d.send_to ?? [],
         merger: d.merger === undefined ? null : merger(d.merger),
+        letterhead: d.letterhead ?? 'issuer',
       }),
     ),
   };

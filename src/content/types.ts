@@ -65,6 +65,10 @@ export interface Member {
    * besluta"); null when not given, and then derived from the kind where the law gives it.
    */
   readonly decisionRoute: Fact<string> | null;
+  /** The member's own logo, for documents with `letterhead: member`. */
+  readonly logo: { readonly file: string; readonly alt: string } | null;
+  /** The name in the header of the member's letterhead; null: its official name. */
+  readonly nameLine: string | null;
 }
 
 /**
@@ -242,6 +246,8 @@ export interface DocumentSpec {
   /** Beslutet skickas till; "@{member_of}" stands for the member's current associations. */
   readonly sendTo: readonly string[];
   readonly merger: Merger | null;
+  /** Whose letterhead the header shows: the issuer's (kansli.yaml's logo) or, per member, the member's. */
+  readonly letterhead: 'issuer' | 'member';
 }
 
 export interface Content {

@@ -4,11 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { loadContent } from '../content/load.js';
 import type { Problem } from '../content/problems.js';
 import type { Content } from '../content/types.js';
 import { TEMPLATE_DIR, templateNames } from '../render/template-files.js';
+import { templateImages } from '../render/template-images.js';
+import type { AssetRef, AssetTable, ProjectLogo } from '../project/assets.js';
 import { charterHash, sharedView, type SharedView } from '../render/view.js';
 import { GENERATOR, sourcesDigest, upToDate as freshManifest } from './fresh.js';
 import { inspectManifest, serializeManifest, sha256, type Manifest, type ManifestEntry, type UnitRecord } from './manifest.js';
@@ -17,6 +19,7 @@ import { loadEngine } from './load-engine.js';
 import { isPartial, plan, type PlanOptions, type Unit } from './plan.js';
 import { defaultWorkers, startPool, type Pool } from './pool.js';
 import type { Produced } from './render.js';
+import type { Look } from './meta.js';
 import { fingerprints, isUpToDate, keptUnits, withDependants, type Fingerprints } from './staleness.js';
 import { UserError } from '../errors.js';
 import { rescueSigned, type Rescued } from '../sign/rescue.js';
@@ -48,18 +51,29 @@ export function buildTimestamp(env: NodeJS.ProcessEnv = process.env): Date {
 export interface CheckOptions {
   readonly contentDir: string;
   readonly templatesDir?: string;
+  /** The project folder, inside which every image lies; default the content folder's parent. */
+  readonly root?: string;
+  /** kansli.yaml's style.logo (Project.logo): on the first page of every document. */
+  readonly logo?: ProjectLogo | null;
 }
 
 export interface CheckResult {
   readonly content: Content;
   readonly warnings: readonly Problem[];
+  /** Every image the documents show, read and checked once. */
+  readonly assets: AssetTable;
 }
 
-/** Validates content (schemas and rules); throws ProblemsError with every error. */
+/** The project folder a build's images are relative to. */
+export const projectRoot = (options: CheckOptions): string => resolve(options.root ?? dirname(resolve(options.contentDir)));
+
+/** Validates content (schemas and rules) and the images it names; throws ProblemsError with every error. */
 export function check(options: CheckOptions): CheckResult {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
-  const { content, warnings } = loadContent(options.contentDir, templateNames(templatesDir));
-  return { content, warnings };
+  const images = templateImages(templatesDir);
+  const refs: AssetRef[] = [...(options.logo ? [options.logo.at] : []), ...images.refs];
+  const { content, warnings, assets } = loadContent(options.contentDir, templateNames(templatesDir), { root: projectRoot(options), refs, problems: images.problems });
+  return { content, warnings, assets };
 }
 
 export interface BuildOptions extends CheckOptions, PlanOptions {
@@ -135,11 +149,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Fail before any work if the output folder is one we must not replace.
   assertOutside(place, { content: options.contentDir, templates: templatesDir });
   assertReplaceable(options.outDir);
-  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp);
+  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp, options.logo ? `${options.logo.file}\n${options.logo.alt}` : '');
   const quick = (): BuildResult | null => {
     // A folder an interrupted run left behind is repaired first, under the lock.
     if (sources === null || options.force || leftovers(place).length > 0) return null;
-    const fresh = freshManifest(place.target, sources);
+    const fresh = freshManifest(place.target, sources, projectRoot(options));
     return fresh ? { manifest: fresh, written: [], skipped: fresh.files, durations: {}, warnings: [], upToDate: true, notices: [], rescued } : null;
   };
   const answer = quick();
@@ -204,14 +218,15 @@ function previousManifest(place: OutputPlace, notices: string[]): { manifest: Ma
 /** Runs under the output folder's lock: decide, render, merge the manifest, commit. */
 async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescued'>> {
   const { options, place, timestamp } = ctx;
-  const { content, warnings } = check(options);
+  const { content, warnings, assets } = check(options);
+  const look: Look = { logo: options.logo ? { file: options.logo.file, alt: options.logo.alt } : null, assets };
   const notices: string[] = [];
   const { manifest: previous, damaged } = previousManifest(place, notices);
   // With a damaged manifest nothing in the folder can be vouched for: rebuild it all, whatever was selected.
   const partial = isPartial(options) && !damaged;
   const units = plan(content, partial ? options : {});
   const shared = sharedView(content);
-  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp);
+  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp, look);
 
   // What to render: the stale units, and in a partial build the kept ones that must follow.
   const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
@@ -235,9 +250,9 @@ async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescue
   let tx: OutputTransaction | null = null;
   const output = (): OutputTransaction => (tx ??= beginOutput(place));
   try {
-    const rendered = await renderUnits(ctx, content, shared, stale, fp, output);
+    const rendered = await renderUnits(ctx, content, shared, stale, fp, output, look);
     const others = partial && previous ? otherFiles(previous, new Set(pathsOf(stale).concat(pathsOf(fresh))), place.target) : [];
-    const manifest = mergeManifest({ content, timestamp, sources: ctx.sources, previous, fresh, others, rendered });
+    const manifest = mergeManifest({ content, timestamp, sources: ctx.sources, previous, fresh, others, rendered, assets });
     const skipped = manifest.files.filter((f) => !others.includes(f) && !rendered.written.includes(f));
     commitBuild(place, manifest, rendered.written.length === 0 && previous !== null, [...others, ...skipped].map((f) => f.path).concat(foreign), output);
     return { manifest, written: rendered.written, skipped, durations: rendered.durations, warnings, upToDate: false, notices };
@@ -255,7 +270,7 @@ interface Rendered {
 }
 
 /** Renders `stale` (in the main thread, or on workers for large builds) straight into the staging folder. */
-async function renderUnits(ctx: BuildContext, content: Content, shared: SharedView, stale: readonly Unit[], fp: Fingerprints, output: () => OutputTransaction): Promise<Rendered> {
+async function renderUnits(ctx: BuildContext, content: Content, shared: SharedView, stale: readonly Unit[], fp: Fingerprints, output: () => OutputTransaction, look: Look): Promise<Rendered> {
   const rendered: Rendered = { written: [], records: {}, readSets: {}, durations: {} };
   const byStem = new Map(stale.map((u) => [u.stem, u]));
   let done = 0;
@@ -277,11 +292,11 @@ async function renderUnits(ctx: BuildContext, content: Content, shared: SharedVi
   const workers = ctx.options.workers ?? threadPlan(stale.length);
   if (stale.length === 0) return rendered;
   if (workers > 0) {
-    await ctx.startWorkers(workers).run(content, ctx.timestamp, stale, finish);
+    await ctx.startWorkers(workers).run(content, ctx.timestamp, stale, finish, look);
     return rendered;
   }
   const { loadTemplates, loadFonts, produce } = await loadEngine();
-  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp };
+  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp, look };
   for (const unit of stale) {
     finish(await produce(shop, unit));
     // produce() resolves without returning to the event loop: let a SIGINT or SIGTERM be handled between documents.
@@ -303,6 +318,7 @@ interface Merge {
   readonly fresh: readonly Unit[];
   readonly others: readonly ManifestEntry[];
   readonly rendered: Rendered;
+  readonly assets: AssetTable;
 }
 
 /** The new manifest: the rendered files, the fresh and kept ones of the previous build, and what each unit read. */
@@ -328,6 +344,8 @@ function mergeManifest(m: Merge): Manifest {
     rebuilt: m.rendered.written.map((f) => f.path),
     units: records,
     reads: readSets,
+    // What the fast path checks besides the sources: the bytes of every image (fresh.ts).
+    ...(m.assets.size > 0 ? { assets: Object.fromEntries([...m.assets].map(([path, a]) => [path, a.sha256]).sort(([a], [b]) => (a! < b! ? -1 : 1))) } : {}),
   };
 }
 

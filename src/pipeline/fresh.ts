@@ -13,11 +13,13 @@ import { fontDigest } from '../write/font-files.js';
 import { readManifest, type Manifest } from './manifest.js';
 import { codeDigest } from './code.js';
 import { VERSION } from './version.js';
+import { assetDigests } from '../project/assets.js';
 
 export const GENERATOR = `kansli ${VERSION}`;
 
-export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date): string {
-  const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
+/** `style`: the project's settings that change documents (kansli.yaml's logo), as text. */
+export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date, style = ''): string {
+  const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n${style}\n`);
   for (const name of CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
     // Read as the loader reads: a named pipe or folder in place of a file must not hang or
@@ -28,10 +30,19 @@ export function sourcesDigest(contentDir: string, templatesDir: string, timestam
   return hash.digest('hex');
 }
 
-/** The previous manifest, when it proves the output up to date for these sources. */
-export function upToDate(outDir: string, digest: string): Manifest | null {
+/**
+ * The previous manifest, when it proves the output up to date for these sources: and for the
+ * images it names, whose bytes are read again (`root`: the project folder they lie in).
+ */
+export function upToDate(outDir: string, digest: string, root?: string): Manifest | null {
   const manifest = readManifest(outDir);
   if (!manifest || manifest.sources !== digest) return null;
+  const recorded = Object.entries(manifest.assets ?? {});
+  if (recorded.length > 0) {
+    if (root === undefined) return null;
+    const now = assetDigests(recorded.map(([path]) => path), root);
+    if (recorded.some(([path, sha]) => now.get(path) !== sha)) return null;
+  }
   const complete = manifest.files.every((f) => existsSync(join(outDir, f.path)) && statSync(join(outDir, f.path)).size === f.bytes);
   return complete ? manifest : null;
 }

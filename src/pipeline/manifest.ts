@@ -42,6 +42,8 @@ export interface Manifest {
   readonly units: Readonly<Record<string, UnitRecord>>;
   /** Sets of view paths read by templates, by hash. */
   readonly reads: Readonly<Record<string, readonly string[]>>;
+  /** The SHA-256 of every image the build read, by path in the project: an unchanged rebuild reads them again. */
+  readonly assets?: Readonly<Record<string, string>>;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -104,6 +106,7 @@ export function validManifest(parsed: unknown): Manifest | string {
     if (!isRecord(unit) || typeof unit.inputs !== 'string' || typeof unit.reads !== 'string' || !Object.hasOwn(reads, unit.reads)) return `the record of ${JSON.stringify(stem)} is not whole`;
   }
   if (!(parsed.sources === null || typeof parsed.sources === 'string' || parsed.sources === undefined)) return '"sources" is not a hash';
+  if (parsed.assets !== undefined && (!isRecord(parsed.assets) || !Object.values(parsed.assets).every((v) => isHex(v, 64)))) return '"assets" is not a list of image hashes';
   const charter = parsed.charter;
   if (!isRecord(charter) || typeof charter.version !== 'string') return '"charter" names no version';
   return { ...(parsed as unknown as Manifest), sources: (parsed.sources as string | null | undefined) ?? null, units: units as Manifest['units'], reads: reads as Manifest['reads'] };

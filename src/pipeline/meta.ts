@@ -1,15 +1,50 @@
 /** The metadata of a document: title, author, subject, dates, as both writers set them. */
 import type { Content } from '../content/types.js';
-import type { CharterVersion, DocumentMeta } from '../model.js';
+import type { CharterVersion, DocumentMeta, Letterhead } from '../model.js';
+import { NO_ASSETS, type AssetTable, type Logo } from '../project/assets.js';
 import { nameKnownAsOf } from '../content/process.js';
 import { charterHash } from '../render/view.js';
 import type { Unit } from './plan.js';
+
+/** What the documents' letterheads are made of: kansli.yaml's logo, and every image read. */
+export interface Look {
+  readonly logo: Logo | null;
+  readonly assets: AssetTable;
+}
+
+export const NO_LOOK: Look = { logo: null, assets: NO_ASSETS };
+
+/**
+ * The key under which a document's view carries the SHA-256 of every image, by path: a template's
+ * <img> reads its image's digest through it, so the dependency tracking (deps.ts) records the
+ * read, and a changed picture rebuilds exactly the documents that show it.
+ */
+export const ASSETS_KEY = '@assets';
+
+export function withAssets<T extends object>(view: T, assets: AssetTable): T & { readonly [ASSETS_KEY]: Readonly<Record<string, string>> } {
+  return { ...view, [ASSETS_KEY]: Object.fromEntries([...assets].map(([path, asset]) => [path, asset.sha256])) };
+}
+
+/**
+ * The header's sender: the issuer with the project's logo, or, on a member's copy of a document
+ * with `letterhead: member`, the member's name line and its own logo (none if it has none: a
+ * member's copy never carries another body's logo).
+ */
+export function letterhead(content: Content, unit: Unit, look: Look): Letterhead {
+  const own = unit.document.letterhead === 'member' && unit.member !== null;
+  const logo = own ? unit.member!.logo : look.logo;
+  const image = logo ? look.assets.get(logo.file) : undefined;
+  return {
+    name: own ? (unit.member!.nameLine ?? unit.member!.name) : content.issuer,
+    logo: logo && image ? { alt: logo.alt, image } : null,
+  };
+}
 
 /**
  * `printsCharter`: whether the document prints the charter version (renderTracked knows whether
  * it read it); a document that does not is not filed under one.
  */
-export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false): DocumentMeta {
+export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false, look: Look = NO_LOOK): DocumentMeta {
   const { document, member } = unit;
   // The body's name only in a document written after it was chosen, as in its text.
   const { nameChosen, name } = content.body;
@@ -30,6 +65,7 @@ export function documentMeta(content: Content, unit: Unit, timestamp: Date, prin
     member: member ? { id: member.id, name: member.name } : null,
     charter: printsCharter ? charterVersion(content) : null,
     timestamp,
+    letterhead: letterhead(content, unit, look),
   };
 }
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Content } from '../content/types.js';
+import { NO_LOOK, type Look } from './meta.js';
 import { TemplateError, type Problem } from '../content/problems.js';
 import { unitRef, type Unit } from './plan.js';
 import type { Produced } from './render.js';
@@ -25,7 +26,7 @@ export function defaultWorkers(units = Infinity): number {
 
 export interface Pool {
   /** Renders the units, each on whichever worker is free; each result goes to `onDone`. */
-  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void): Promise<void>;
+  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void, look?: Look): Promise<void>;
   close(): Promise<void>;
   /** How many workers have been started (never more than the cores, nor than units asked for). */
   started(): number;
@@ -64,7 +65,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
     return worker;
   };
   return {
-    async run(content, timestamp, units, onDone) {
+    async run(content, timestamp, units, onDone, look = NO_LOOK) {
       while (workers.length < workerCount(limit, units.length)) workers.push(start());
       let next = 0;
       // After the first failure no worker's result is taken any more: the build is being
@@ -82,7 +83,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
           (worker) =>
             new Promise<void>((resolve, reject) => {
               worker.ref();
-              worker.postMessage({ kind: 'content', content, timestamp } satisfies WorkerMessage);
+              worker.postMessage({ kind: 'content', content, timestamp, look } satisfies WorkerMessage);
               // Several units in flight per worker: the main thread, writing and hashing files,
               // shares the cores with the workers and may be slow to answer; a worker must not
               // sit idle meanwhile (docs/benchmarks.md).

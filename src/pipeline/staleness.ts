@@ -15,7 +15,7 @@ import { codeDigest } from './code.js';
 import { fingerprint } from './deps.js';
 import { GENERATOR } from './fresh.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import { documentMeta } from './meta.js';
+import { documentMeta, NO_LOOK, withAssets, type Look } from './meta.js';
 import { FORMATS, type Format, type Unit } from './plan.js';
 
 export interface Fingerprints {
@@ -24,10 +24,14 @@ export interface Fingerprints {
   file(unitInputs: string, format: Format): string;
 }
 
-export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date): Fingerprints {
+/** A document's metadata as its fingerprint sees it: an image by its digest, not its bytes. */
+const metaJson = (meta: object): string => JSON.stringify(meta, (key, value: unknown) => (key === 'bytes' ? undefined : value));
+
+export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date, look: Look = NO_LOOK): Fingerprints {
   const base = `${GENERATOR}\n${codeDigest()}\n${templateDigest(templatesDir)}\n${fontDigest()}`;
   return {
-    unit: (unit, reads) => fingerprint(`${base}\n${unit.stem}\n${JSON.stringify(documentMeta(content, unit, timestamp))}`, documentView(shared, unit.document, unit.member), reads),
+    // The logo is in the metadata (letterhead), by its digest; a template's images are reads of the view (meta.ts).
+    unit: (unit, reads) => fingerprint(`${base}\n${unit.stem}\n${metaJson(documentMeta(content, unit, timestamp, false, look))}`, withAssets(documentView(shared, unit.document, unit.member), look.assets), reads),
     file: (unitInputs, format) => createHash('sha256').update(`${unitInputs}\n${format}`).digest('hex'),
   };
 }

@@ -9,13 +9,14 @@ import { sharedView } from '../render/view.js';
 import { loadEngine } from './load-engine.js';
 import { resolveUnit, type UnitRef } from './plan.js';
 import type { Produced, Workshop } from './render.js';
+import type { Look } from './meta.js';
 
 export interface WorkerInit {
   readonly templatesDir: string;
 }
 
 export type WorkerMessage =
-  | { readonly kind: 'content'; readonly content: Content; readonly timestamp: Date }
+  | { readonly kind: 'content'; readonly content: Content; readonly timestamp: Date; readonly look: Look }
   | { readonly kind: 'unit'; readonly id: number; readonly unit: UnitRef };
 
 export type WorkerReply =
@@ -30,7 +31,7 @@ let shop: Workshop | undefined;
 
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'content') {
-    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, timestamp: message.timestamp };
+    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, timestamp: message.timestamp, look: message.look };
     return;
   }
   const { id } = message;

@@ -10,7 +10,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { displayPath, ProblemsError, sortProblems, START } from '../content/problems.js';
 import { validateSchema } from '../content/schema.js';
-import { parseYaml } from '../content/yaml.js';
+import { locate, parseYaml } from '../content/yaml.js';
+import type { ProjectLogo } from './assets.js';
 import { UserError } from '../errors.js';
 
 export const PROJECT_FILE = 'kansli.yaml';
@@ -31,6 +32,8 @@ export interface Project {
   readonly signedDir: string;
   /** Style settings as the project file gives them (a mapping; validated further elsewhere). */
   readonly style: Readonly<Record<string, unknown>>;
+  /** style.logo: the logo on every document's first page, with where kansli.yaml names its file. */
+  readonly logo: ProjectLogo | null;
 }
 
 export interface ResolveOptions {
@@ -94,10 +97,13 @@ export function loadProject(path: string): Project {
   }
   const problems = validateSchema('project', parsed.parsed);
   if (problems.length > 0) throw new ProblemsError(sortProblems(problems));
-  return folders(dirname(file), file, parsed.parsed.data as ProjectFile);
+  const given = parsed.parsed.data as ProjectFile;
+  const logo = given.style?.logo as { file: string; alt: string } | undefined;
+  const at = logo ? { path: logo.file, file: shown, position: locate(parsed.parsed.positions, '/style/logo/file') } : null;
+  return folders(dirname(file), file, given, logo && at ? { file: logo.file, alt: logo.alt, at } : null);
 }
 
-function folders(root: string, file: string | null, given: ProjectFile): Project {
+function folders(root: string, file: string | null, given: ProjectFile, logo: ProjectLogo | null = null): Project {
   const at = (key: keyof typeof DEFAULT_FOLDERS): string => resolve(root, given[key] ?? DEFAULT_FOLDERS[key]);
   return {
     root,
@@ -108,5 +114,6 @@ function folders(root: string, file: string | null, given: ProjectFile): Project
     outDir: at('output'),
     signedDir: at('signed'),
     style: given.style ?? {},
+    logo,
   };
 }

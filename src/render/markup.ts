@@ -12,6 +12,8 @@
  *   page-break          a forced page break
  *   signatures > signature       signature blocks: attributes party, name, title,
  *                                and place, date, method once signed
+ *   img src alt         a picture, as a block of its own: src an image file (PNG, JPEG, SVG)
+ *                       relative to the project folder, alt its text (required)
  *   em strong br        inline
  *   ins del             inline: inserted (underlined) and deleted (struck through) text, for
  *                       comparisons of two wordings
@@ -22,6 +24,7 @@ import type { DefaultTreeAdapterMap } from 'parse5';
 import type {
   Block,
   HeadingLevel,
+  ImageData,
   Inline,
   List,
   ListItem,
@@ -67,12 +70,20 @@ const HTML_SPACE = /[ \t\n\r\f]+/g;
 /** Every element of the subset. */
 const ELEMENTS: ReadonlySet<string> = new Set([
   'h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
-  'page-break', 'signatures', 'signature', ...Object.keys(INLINE_MARKS), 'br',
+  'page-break', 'signatures', 'signature', ...Object.keys(INLINE_MARKS), 'br', 'img',
 ]);
 /** Elements that stand for something, not for what they hold: they must be empty. */
-const EMPTY: ReadonlySet<string> = new Set(['page-break', 'signature', 'br']);
+const EMPTY: ReadonlySet<string> = new Set(['page-break', 'signature', 'br', 'img']);
 /** HTML's void elements among them: no end tag (and `<br/>` is a complete element). */
-const VOID: ReadonlySet<string> = new Set(['br']);
+const VOID: ReadonlySet<string> = new Set(['br', 'img']);
+
+/** Why an <img> cannot be shown, or null: it needs its file and a text to stand for it. */
+function imageFault(el: Element): string | null {
+  const value = (name: string): string => el.attrs.find((a) => a.name === name)?.value.trim() ?? '';
+  if (value('alt') === '') return '<img> needs an alt text that says what the picture shows (alt="…"), read aloud in its place and kept in the PDF and DOCX';
+  if (value('src') === '') return '<img> needs src="…": the image file, relative to the project folder (e.g. assets/karta.png)';
+  return null;
+}
 
 /** A place where markup is not what it seems to say, with what is wrong there. */
 export interface MarkupFault {
@@ -164,6 +175,10 @@ function treeFaults(fragment: Fragment, markup: string, unknownElements: boolean
         const inside = el.childNodes.find((n) => n.nodeName !== '#comment' && !(n.nodeName === '#text' && (n as { value: string }).value.replace(HTML_SPACE, '') === ''));
         if (inside) at(loc, `<${el.tagName}> must be empty, but holds ${inside.nodeName === '#text' ? 'text' : `<${inside.nodeName}>`}`);
       }
+      if (el.tagName === 'img') {
+        const fault = imageFault(el);
+        if (fault) at(loc, fault);
+      }
       walk(el, loc);
     }
   };
@@ -183,7 +198,7 @@ function treeFaults(fragment: Fragment, markup: string, unknownElements: boolean
  * `places`: the table of template places that the markup's stamps (PLACE_ATTRIBUTE) index; without
  * it, positions are those of the rendered markup in `template`.
  */
-export function parseMarkup(markup: string, template: string, places: readonly Origin[] = []): Block[] {
+export function parseMarkup(markup: string, template: string, places: readonly Origin[] = [], images: (src: string) => ImageData | undefined = () => undefined): Block[] {
   const { fragment, faults } = parseChecked(markup, false);
   /** The place of the element whose tag holds or precedes a rendered offset. */
   const placeAt = (offset: number): Origin | undefined => {
@@ -324,6 +339,15 @@ export function parseMarkup(markup: string, template: string, places: readonly O
       case 'page-break':
         blocks.push({ type: 'pageBreak', origin: origin(el) });
         break;
+      case 'img': {
+        const fault = imageFault(el);
+        if (fault) fail(el, fault);
+        const src = attr(el, 'src')!.trim();
+        const image = images(src);
+        if (!image) fail(el, `the image "${src}" was not checked before the build (is its src a path written in the template?)`);
+        blocks.push({ type: 'figure', alt: attr(el, 'alt')!.trim(), image: image!, origin: origin(el) });
+        break;
+      }
       case 'signatures':
         blocks.push(signatures(el));
         break;

@@ -39,6 +39,7 @@ function block(b: Block): Block {
     case 'table':
       return { ...b, header: b.header.map(row), body: b.body.map(row) };
     case 'signatures':
+    case 'figure':
     case 'pageBreak':
       return b;
   }

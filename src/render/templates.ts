@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { Block, Origin } from '../model.js';
+import type { Block, ImageData, Origin } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
 import { MarkupError, markupFaults, parseMarkup, PLACE_ATTRIBUTE } from './markup.js';
 import { articleReferences } from './references.js';
@@ -34,7 +34,7 @@ export interface TemplateSet {
    * Renders one document's markup and parses it into model blocks. Build documents get a View;
    * the comparison documents (src/compare) get a View with a comparison added.
    */
-  render(name: string, view: View): Block[];
+  render(name: string, view: View, images?: (src: string) => ImageData | undefined): Block[];
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -85,7 +85,7 @@ function compileTemplates(dir: string): TemplateSet {
   }
   return {
     dir,
-    render(name, view) {
+    render(name, view, images) {
       const t = templates.get(name);
       if (!t) {
         throw new TemplateError({ severity: 'error', file: displayPath(dir), position: { line: 1, column: 1 }, message: `template "${name}" does not exist` });
@@ -97,7 +97,7 @@ function compileTemplates(dir: string): TemplateSet {
         throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
       }
       try {
-        return articleReferences(parseMarkup(markup, t.label, places));
+        return articleReferences(parseMarkup(markup, t.label, places, images));
       } catch (e) {
         if (!(e instanceof MarkupError)) throw e;
         if (e.inTemplate) {

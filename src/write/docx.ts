@@ -11,6 +11,8 @@ import {
   Footer,
   Header,
   HeightRule,
+  HorizontalPositionRelativeFrom,
+  ImageRun,
   LevelFormat,
   LevelSuffix,
   LineRuleType,
@@ -27,7 +29,9 @@ import {
   TableRow,
   TabStopType,
   TextRun,
+  TextWrappingType,
   UnderlineType,
+  VerticalPositionRelativeFrom,
   WidthType,
   type ICharacterStyleOptions,
   type ParagraphChild,
@@ -36,8 +40,9 @@ import {
   type IStylesOptions,
 } from 'docx';
 import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate';
-import type { Block, Document, DocumentMeta, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
-import { articleLabel, articleNumbers, documentText, inlineText, signatureText } from '../model.js';
+import type { Block, Document, DocumentMeta, Figure, ImageData, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
+import { articleLabel, articleNumbers, documentText, inlineText, letterheadOf, signatureText } from '../model.js';
+import { fit, logoSize, PT_PER_PX, svgFallback, type Size } from './images.js';
 import { FONT_FAMILIES, loadFonts } from './fonts.js';
 import * as T from './typography.js';
 import { embeddedFonts, type EmbeddedFamily } from './docx-fonts.js';
@@ -230,13 +235,46 @@ const STYLE = {
   signatureTable: 'SignatureTable',
 } as const;
 
+/** An SVG's PNG fallback, by the SVG's digest: made before the document (resvg is asynchronous). */
+type Fallbacks = ReadonlyMap<string, Uint8Array>;
+
+/** The largest size a picture in the text takes: the text's width, and a page's text height. */
+const FIGURE_BOX: Size = { width: T.CONTENT_WIDTH, height: T.PAGE.height - T.MARGIN.top - T.MARGIN.bottom };
+
+/** Twice the drawn width at 96 dpi: an SVG's fallback stays sharp in print. */
+const fallbackPixels = (size: Size): number => (size.width / PT_PER_PX) * 2;
+
+/**
+ * An image as a run: PNG and JPEG as they are, SVG with its PNG fallback. Sizes are in points;
+ * docx takes pixels at 96 to the inch.
+ */
+function imageRun(image: ImageData, size: Size, fallbacks: Fallbacks, options: { altText: { name: string; description: string; title?: string }; decorative?: boolean; floating?: ConstructorParameters<typeof ImageRun>[0]['floating'] }): ImageRun {
+  const transformation = { width: Math.round(size.width / PT_PER_PX), height: Math.round(size.height / PT_PER_PX) };
+  const common = { transformation, altText: options.altText, ...(options.decorative ? { decorative: true } : {}), ...(options.floating ? { floating: options.floating } : {}) };
+  if (image.format === 'svg') {
+    return new ImageRun({ ...common, type: 'svg', data: image.bytes, fallback: { type: 'png', data: fallbacks.get(image.sha256)! } });
+  }
+  return new ImageRun({ ...common, type: image.format === 'jpeg' ? 'jpg' : 'png', data: image.bytes });
+}
+
+/** Every SVG the document shows, with the width its fallback is made at. */
+function svgImages(doc: Document): { image: ImageData; pixels: number }[] {
+  const logo = letterheadOf(doc.meta).logo;
+  const found = doc.blocks.flatMap((b) => (b.type === 'figure' && b.image.format === 'svg' ? [{ image: b.image, pixels: fallbackPixels(fit(b.image, FIGURE_BOX)) }] : []));
+  if (logo?.image.format === 'svg') found.push({ image: logo.image, pixels: fallbackPixels(logoSize(logo.image)) });
+  return found;
+}
+
 class Builder {
   private orderedLists = 0;
   readonly children: (DocxParagraph | DocxTable)[] = [];
   private readonly context: Context;
   private readonly numbers: Map<Block, number>;
 
-  constructor(blocks: readonly Block[]) {
+  constructor(
+    blocks: readonly Block[],
+    private readonly fallbacks: Fallbacks = new Map(),
+  ) {
     this.numbers = articleNumbers(blocks);
     this.context = { articles: this.numbers.size };
   }
@@ -274,10 +312,22 @@ class Builder {
       case 'signatures':
         this.children.push(this.signatures(block));
         return;
+      case 'figure':
+        this.children.push(this.figure(block));
+        return;
       case 'pageBreak':
         this.children.push(new DocxParagraph({ pageBreakBefore: true, children: [] }));
         return;
     }
+  }
+
+  /** A picture in a paragraph of its own, as wide as the PDF draws it, with its alternative text. */
+  private figure(f: Figure): DocxParagraph {
+    const size = fit(f.image, FIGURE_BOX);
+    return new DocxParagraph({
+      spacing: { before: 0, after: twips(T.PARAGRAPH_AFTER), line: 240, lineRule: LineRuleType.AUTO },
+      children: [imageRun(f.image, size, this.fallbacks, { altText: { name: f.image.path, description: f.alt, title: f.alt } })],
+    });
   }
 
   private paragraph(p: Paragraph): DocxParagraph {
@@ -418,27 +468,47 @@ function keptWhole(text: string, size: number): boolean {
 /** docx cannot give a style tab stops: the header's one, at the right margin, is the paragraph's. */
 const RIGHT_TAB = [{ type: TabStopType.RIGHT, position: CONTENT_WIDTH }];
 
-/** Header and footer in Word's built-in Header and Footer styles, which carry all their formatting. */
-function furniture(doc: Document): { headers: { default: Header }; footers: { default: Footer } } {
+/** Points to EMUs (English Metric Units), in which a floating drawing is placed. */
+const emu = (pt: number): number => Math.round(pt * 12700);
+
+/** Space between the logo and the header's rule, and between the logo and the name: as the PDF's. */
+const LOGO_GAP = 5;
+
+/**
+ * Header and footer in Word's built-in Header and Footer styles, which carry all their formatting.
+ * With a logo the first page has a header of its own (the section's title page): the logo placed
+ * on the page where the PDF draws it, marked decorative (page furniture: screen readers skip it),
+ * and the name moved right of it.
+ */
+function furniture(doc: Document, fallbacks: Fallbacks): { headers: { default: Header; first?: Header }; footers: { default: Footer; first?: Footer } } {
   const { meta } = doc;
   const right = T.headerRight(meta);
-  return {
-    headers: {
-      default: new Header({
-        children: [new DocxParagraph({ style: STYLE.header, tabStops: RIGHT_TAB, children: [new TextRun(meta.author), ...(right ? [new TextRun({ text: `\t${right}` })] : [])] })],
-      }),
-    },
-    footers: {
-      default: new Footer({
-        children: [
-          new DocxParagraph({
-            style: STYLE.footer,
-            children: [new TextRun({ children: [T.PAGE_OF.before, PageNumber.CURRENT, T.PAGE_OF.between, PageNumber.TOTAL_PAGES] })],
-          }),
-        ],
-      }),
-    },
+  const { name, logo } = letterheadOf(meta);
+  const rightRuns = right ? [new TextRun({ text: `\t${right}` })] : [];
+  const footer = (): Footer =>
+    new Footer({
+      children: [
+        new DocxParagraph({
+          style: STYLE.footer,
+          children: [new TextRun({ children: [T.PAGE_OF.before, PageNumber.CURRENT, T.PAGE_OF.between, PageNumber.TOTAL_PAGES] })],
+        }),
+      ],
+    });
+  const header = new Header({ children: [new DocxParagraph({ style: STYLE.header, tabStops: RIGHT_TAB, children: [new TextRun(name), ...rightRuns] })] });
+  if (!logo) return { headers: { default: header }, footers: { default: footer() } };
+  const size = logoSize(logo.image);
+  const floating = {
+    horizontalPosition: { relative: HorizontalPositionRelativeFrom.PAGE, offset: emu(T.MARGIN.left) },
+    verticalPosition: { relative: VerticalPositionRelativeFrom.PAGE, offset: emu(T.FURNITURE.ruleY - LOGO_GAP - size.height) },
+    wrap: { type: TextWrappingType.NONE },
+    allowOverlap: true,
+    lockAnchor: true,
   };
+  const image = imageRun(logo.image, size, fallbacks, { altText: { name: 'Logotyp', description: logo.alt }, decorative: true, floating });
+  const first = new Header({
+    children: [new DocxParagraph({ style: STYLE.header, tabStops: RIGHT_TAB, indent: { left: twips(size.width + LOGO_GAP * 2) }, children: [image, new TextRun(name), ...rightRuns] })],
+  });
+  return { headers: { default: header, first }, footers: { default: footer(), first: footer() } };
 }
 
 const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: hex(T.COLOR.rule) });
@@ -664,8 +734,8 @@ function appProperties(app: string, meta: DocumentMeta): string {
   return app.replace(/<Properties([^>]*?)\s*\/>/, `<Properties$1>${fields}</Properties>`).replace(/(<Properties[^>]*>)(<\/Properties>)/, `$1${fields}$2`);
 }
 
-function build(doc: Document, fonts: readonly EmbeddedFamily[]): DocxDocument {
-  const builder = new Builder(doc.blocks);
+function build(doc: Document, fonts: readonly EmbeddedFamily[], fallbacks: Fallbacks = new Map()): DocxDocument {
+  const builder = new Builder(doc.blocks, fallbacks);
   doc.blocks.forEach((b) => builder.block(b));
   const { meta } = doc;
   return new DocxDocument({
@@ -690,8 +760,9 @@ function build(doc: Document, fonts: readonly EmbeddedFamily[]): DocxDocument {
     },
     sections: [
       {
-        properties: { page: { size: PAGE_SIZE, margin: MARGIN } },
-        ...furniture(doc),
+        // A logo gives the first page a header of its own (furniture).
+        properties: { page: { size: PAGE_SIZE, margin: MARGIN }, ...(letterheadOf(meta).logo ? { titlePage: true } : {}) },
+        ...furniture(doc, fallbacks),
         children: builder.children,
       },
     ],
@@ -732,21 +803,23 @@ function zipReproducibly(entries: Iterable<[string, string | Uint8Array]>, times
 
 /** Every character the document shows: its text, header and footer. */
 function allText(doc: Document): string {
-  return [...documentText(doc), doc.meta.author, T.headerRight(doc.meta), T.PAGE_OF.before, T.PAGE_OF.between].join('');
+  return [...documentText(doc), doc.meta.author, letterheadOf(doc.meta).name, T.headerRight(doc.meta), T.PAGE_OF.before, T.PAGE_OF.between].join('');
 }
 
 export async function writeDocx(doc: Document, options: { embedFonts?: boolean } = {}): Promise<Buffer> {
   const fonts = (options.embedFonts ?? embedDocxFonts()) ? await embeddedFonts(allText(doc)) : [];
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const svgs = svgImages(doc);
+  const fallbacks: Fallbacks = new Map(await Promise.all(svgs.map(async ({ image, pixels }) => [image.sha256, await svgFallback(image, pixels)] as const)));
   if (typeof compiler?.compile === 'function') {
     const parts = withSeededRandom(seed, () => {
-      const file = build(doc, fonts);
+      const file = build(doc, fonts, fallbacks);
       formatOnce(file, STYLES);
       return compiler!.compile!.call(compiler, file, undefined, []);
     });
     return zipReproducibly(finish(parts, doc.meta, fonts.length > 0), doc.meta.timestamp);
   }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
-  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts)));
+  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts, fallbacks)));
   return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta, fonts.length > 0), doc.meta.timestamp);
 }

@@ -9,6 +9,7 @@ import type {
   Block,
   Document,
   DocumentMeta,
+  Figure,
   Heading,
   Inline,
   List,
@@ -17,7 +18,8 @@ import type {
   SignatureBlock,
   Table,
 } from '../model.js';
-import { articleLabel, articleNumbers, inlineText, signatureText } from '../model.js';
+import { articleLabel, articleNumbers, inlineText, letterheadOf, signatureText } from '../model.js';
+import { drawImage, fit, logoSize } from './images.js';
 import type { Fonts, FontName } from './fonts.js';
 import { endPdf, escapeMetadata, heightsRememberable, shareLayouts } from './internals.js';
 import { flattenRuns, PLAIN, type Marks } from './runs.js';
@@ -37,6 +39,9 @@ type StructFactory = (type: string, options?: object, children?: unknown) => Str
 const BOTTOM = PAGE.height - MARGIN.bottom;
 const TEXT_SIZE = SIZE.text;
 const LINE_GAP = LINE_GAPS.text;
+
+/** Space between the logo and the header's rule, and between the logo and the name beside it. */
+const LOGO_GAP = 5;
 
 /** The face a run is set in: its block's family, and its own weight and slant. */
 function runFont(family: 'serif' | 'sans', marks: Marks): FontName {
@@ -302,6 +307,8 @@ class Layout {
         return this.table(block);
       case 'signatures':
         return this.signatures(block);
+      case 'figure':
+        return this.figure(block);
       case 'pageBreak':
         if (this.y > MARGIN.top + 1) this.pdf.addPage();
         return;
@@ -630,6 +637,29 @@ class Layout {
     div.end();
   }
 
+  /** The face an SVG's text is set in: an embedded one (PDF/A), DejaVu Sans. */
+  private readonly svgFont = (bold: boolean): string => {
+    const name: FontName = bold ? 'sansBold' : 'sans';
+    this.font(name);
+    return name;
+  };
+
+  /**
+   * A picture: at most as wide as the text and as tall as a page's text, its aspect ratio kept,
+   * never enlarged; a Figure element with its alternative text and its box, as PDF/UA asks.
+   */
+  private figure(f: Figure): void {
+    const size = fit(f.image, { width: CONTENT_WIDTH, height: BOTTOM - MARGIN.top });
+    this.ensure(size.height);
+    const x = MARGIN.left;
+    const y = this.y;
+    const figure = this.struct('Figure', { alt: f.alt }, () => drawImage(this.pdf, f.image, x, y, size, this.svgFont));
+    figure.dictionary.data.A = { O: 'Layout', Placement: 'Block', BBox: [x, PAGE.height - y - size.height, x + size.width, PAGE.height - y].map((v) => Math.round(v * 100) / 100) };
+    this.root.add(figure);
+    this.pdf.x = MARGIN.left;
+    this.pdf.y = y + size.height + PARAGRAPH_AFTER;
+  }
+
   /** Content that is decoration (rules, repeated headers, page furniture), not text to read. */
   private artifact(draw: () => void): void {
     const x = this.pdf.x;
@@ -641,18 +671,31 @@ class Layout {
     this.pdf.y = y;
   }
 
-  /** Header (issuer, Dnr, date) and footer (Sida N av M) on every page, as pagination artifacts. */
+  /**
+   * Header (issuer, Dnr, date) and footer (Sida N av M) on every page, as pagination artifacts;
+   * the letterhead's logo on the first page, at the header's left, the name beside it.
+   */
   furniture(): void {
     const { meta } = this.document;
     const range = this.pdf.bufferedPageRange();
     const right = headerRight(meta);
+    const { name, logo } = letterheadOf(meta);
+    const logoAt = logo ? logoSize(logo.image) : null;
     for (let i = range.start; i < range.start + range.count; i++) {
       this.pdf.switchToPage(i);
       // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
       this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
       this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
+      let nameX = MARGIN.left;
+      if (logo && logoAt && i === range.start) {
+        // Standing on the header's rule, like the text beside it.
+        drawImage(this.pdf, logo.image, MARGIN.left, FURNITURE.ruleY - LOGO_GAP - logoAt.height, logoAt, this.svgFont);
+        nameX += logoAt.width + LOGO_GAP * 2;
+      }
       this.font('sans').fontSize(SIZE.furniture).fillColor(COLOR.muted);
-      this.pdf.text(meta.author, MARGIN.left, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, lineBreak: false });
+      // Beside a logo the name may reach past the middle: it is never wrapped (the header has one line).
+      const nameWidth = nameX === MARGIN.left ? CONTENT_WIDTH / 2 : Math.max(MARGIN.left + CONTENT_WIDTH / 2 - nameX, this.pdf.widthOfString(name) + 1);
+      this.pdf.text(name, nameX, FURNITURE.headerTop, { width: nameWidth, lineBreak: false });
       if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
       this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, FURNITURE.ruleY).lineTo(PAGE.width - MARGIN.right, FURNITURE.ruleY).stroke();
       this.pdf.text(pageOf(i - range.start + 1, range.count), MARGIN.left, PAGE.height - FURNITURE.footerTop, {
