@@ -17,7 +17,10 @@ import { processView, sharedView, type View } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
 import { loadFonts } from '../write/fonts.js';
 import { writePdf } from '../write/pdf.js';
-import { compare, type Comparison, type Entry, type Row } from './compare.js';
+import { compare, type Comparison } from './compare.js';
+import { comparisonView, type ComparisonView } from './view.js';
+
+export { comparisonView, type ComparisonView };
 import { loadSource, type Source } from './sources.js';
 import { charterText } from './text.js';
 
@@ -41,30 +44,6 @@ export interface CompareResult {
   readonly written: readonly ManifestEntry[];
   /** Signed PDFs found in the output folder and moved to the signed folder first (see rescueSigned). */
   readonly rescued: readonly Rescued[];
-}
-
-/** What the comparison templates see besides the usual view: only the parts that changed. */
-export interface ComparisonView {
-  readonly title: string;
-  readonly from: { readonly hash: string; readonly label: string | null };
-  readonly to: { readonly hash: string; readonly label: string | null };
-  readonly summary: string | null;
-  readonly unchanged: string | null;
-  readonly renumbered: string | null;
-  readonly changes: readonly { readonly label: string; readonly rows: readonly Row[] }[];
-}
-
-export function comparisonView(c: Comparison): ComparisonView {
-  const changed = (e: Entry): boolean => e.status !== 'unchanged';
-  return {
-    title: c.to.title,
-    from: { hash: c.from.hash, label: c.from.label },
-    to: { hash: c.to.hash, label: c.to.label },
-    summary: c.summary,
-    unchanged: c.unchanged,
-    renumbered: c.renumbered,
-    changes: c.entries.filter(changed).map((e) => ({ label: e.label, rows: e.rows })),
-  };
 }
 
 /** `charter`: the version proposed, which both the comparison and the proposals print and concern. */
