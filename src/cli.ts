@@ -389,8 +389,8 @@ program
   .command('init')
   .description('make a new project: kansli.yaml, content/, templates/, .gitignore, a GitHub workflow and editor settings')
   .argument('[dir]', 'the project folder, new or empty', '.')
-  .addOption(new Option('--example <name>', 'start from a worked example instead of an empty project').choices(['vastmanland']))
-  .action(async (dir: string, opts: { example?: 'vastmanland' }) => {
+  .addOption(new Option('--example <name>', 'start from a worked example instead of an empty project').choices(['vastmanland', 'exempelforbundet']))
+  .action(async (dir: string, opts: { example?: 'vastmanland' | 'exempelforbundet' }) => {
     const { initProject } = await import('./project/init.js');
     try {
       const result = initProject({ dir, ...(opts.example !== undefined ? { example: opts.example } : {}) });

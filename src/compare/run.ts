@@ -17,7 +17,10 @@ import { paperView, processView, sharedView, type FactView, type View } from '..
 import { writeDocx } from '../write/docx.js';
 import { loadFonts } from '../write/fonts.js';
 import { writePdf } from '../write/pdf.js';
-import { compare, type Comparison, type Entry, type Row } from './compare.js';
+import { compare, type Comparison } from './compare.js';
+import { comparisonView, type ComparisonView } from './view.js';
+
+export { comparisonView, type ComparisonView };
 import { loadSource, type Source } from './sources.js';
 import { charterText } from './text.js';
 
@@ -41,41 +44,6 @@ export interface CompareResult {
   readonly written: readonly ManifestEntry[];
   /** Signed PDFs found in the output folder and moved to the signed folder first (see rescueSigned). */
   readonly rescued: readonly Rescued[];
-}
-
-/** What the comparison templates see besides the usual view: only the parts that changed. */
-/** A charter version as councils name it: by date and label, with the hash as a short identifier. */
-export interface VersionView {
-  readonly hash: string;
-  readonly label: string | null;
-  readonly labelText: string | null;
-  readonly date: FactView;
-}
-
-export interface ComparisonView {
-  readonly title: string;
-  readonly from: VersionView;
-  readonly to: VersionView;
-  readonly summary: string | null;
-  /** The decision's clauses, each "dels att …" when there are several: a decision point's list. */
-  readonly clauses: readonly string[];
-  readonly unchanged: string | null;
-  readonly renumbered: string | null;
-  readonly changes: readonly { readonly label: string; readonly rows: readonly Row[] }[];
-}
-
-export function comparisonView(c: Comparison): ComparisonView {
-  const changed = (e: Entry): boolean => e.status !== 'unchanged';
-  return {
-    title: c.to.title,
-    from: { hash: c.from.hash, label: c.from.label, labelText: c.from.labelText, date: c.from.date },
-    to: { hash: c.to.hash, label: c.to.label, labelText: c.to.labelText, date: c.to.date },
-    summary: c.summary,
-    clauses: c.clauses.length > 1 ? c.clauses.map((x) => `dels ${x}`) : c.clauses,
-    unchanged: c.unchanged,
-    renumbered: c.renumbered,
-    changes: c.entries.filter(changed).map((e) => ({ label: e.label, rows: e.rows })),
-  };
 }
 
 /** `charter`: the version proposed, which both the comparison and the proposals print and concern. */
@@ -108,6 +76,7 @@ function amendmentSpec(id: string, title: string, subject: string, content: Cont
     subject,
     template: PROPOSAL_TEMPLATE,
     per: 'member',
+    for: 'every',
     date: unknown('Skrivelsens datum sätts av respektive medlem.'),
     asOf: null,
     dnr: unknown('Diarienummer sätts av respektive medlems registrator.'),

@@ -11,6 +11,7 @@ import { loadContent } from '../content/load.js';
 import { ProblemsError, START, type Problem } from '../content/problems.js';
 import { MAX_FILE_BYTES, TOO_LARGE } from '../content/read.js';
 import { CONTENT_FILES } from '../content/schema.js';
+import { OPTIONAL_FILES } from '../content/files.js';
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
 
@@ -79,6 +80,7 @@ function checkout(dir: string, rev: string): { folder: string; label: (file: str
       try {
         size = Number(git(top, ['cat-file', '-s', `${rev}:${path}`]).trim());
       } catch {
+        if (OPTIONAL_FILES.has(name)) continue;
         throw new SourceError(`${rev}:${path} does not exist: revision ${rev} has no ${name}.yaml in ${prefix || 'the repository root'}`);
       }
       // Too large for a content file: the loader's own message, without copying the blob out.

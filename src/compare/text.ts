@@ -9,6 +9,7 @@ import { inlineText, type Block } from '../model.js';
 import type { TemplateSet } from '../render/templates.js';
 import { plainArticleReferences } from '../render/references.js';
 import { documentView, sharedView, type FactView } from '../render/view.js';
+import { UserError } from '../errors.js';
 
 export type PartKind = 'preamble' | 'article' | 'final';
 
@@ -82,6 +83,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     subject: charter.title,
     template,
     per: 'once',
+    for: 'every',
     date: { known: false, reason: 'jämförelse' },
     asOf: null,
     dnr: { known: false, reason: 'jämförelse' },
@@ -96,7 +98,8 @@ export function charterText(content: Content, templates: TemplateSet, template =
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {
-    throw new Error(`templates/${template}.hbs printed ${cut.length} articles, but the charter has ${charter.articles.length}`);
+    // A template override can drop article headings; the comparison cannot match articles then.
+    throw new UserError(`templates/${template}.hbs printed ${cut.length} article headings (<h2 class="article">), but the charter has ${charter.articles.length} articles; the comparison needs one heading per article`);
   }
   const parts: Part[] = [];
   // The view's texts carry marked article references (render/references.ts): as read, here.

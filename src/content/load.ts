@@ -9,6 +9,9 @@ import { decodeContent, readContentFile } from './read.js';
 import { displayPath, ProblemsError, START, sortProblems, type Problem } from './problems.js';
 import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
+import { OPTIONAL_FILES, schemaOf } from './files.js';
+
+const REQUIRED = CONTENT_FILES.filter((f) => !OPTIONAL_FILES.has(f));
 import type { Content } from './types.js';
 import { locate, parseYaml, type ParsedYaml } from './yaml.js';
 import { contentAssetRefs, loadAssets, NO_ASSETS, type AssetRef, type AssetTable } from '../project/assets.js';
@@ -47,8 +50,9 @@ export function loadContent(dir: string, templates: ReadonlySet<string>, assetSo
     const path = join(dir, `${name}.yaml`);
     const file = displayPath(path);
     const read = readContentFile(path);
+    if (!read.ok && read.missing && OPTIONAL_FILES.has(name)) continue;
     if (!read.ok) {
-      const message = read.missing ? `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` : read.message;
+      const message = read.missing ? `${name}.yaml is missing; every content directory has ${REQUIRED.map((f) => f + '.yaml').join(', ')}` : read.message;
       problems.push({ severity: 'error', file, position: START, message });
       continue;
     }
@@ -65,7 +69,7 @@ export function loadContent(dir: string, templates: ReadonlySet<string>, assetSo
       continue;
     }
     parsed.set(name, result.parsed);
-    const schemaProblems = validateSchema(name, result.parsed);
+    const schemaProblems = validateSchema(schemaOf(name), result.parsed);
     problems.push(...schemaProblems);
     if (schemaProblems.length === 0) schemaValid.add(name);
   }
@@ -93,5 +97,5 @@ export function loadContent(dir: string, templates: ReadonlySet<string>, assetSo
   const errors = all.filter((p) => p.severity === 'error');
   const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
   if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data as Record<ContentFile, unknown>), warnings, assets };
+  return { content: normalize(data as Partial<Record<ContentFile, unknown>>), warnings, assets };
 }

@@ -167,7 +167,7 @@ function merger(m: Raw): Merger {
   };
 }
 
-export function normalize(data: Record<ContentFile, unknown>): Content {
+export function normalize(data: Partial<Record<ContentFile, unknown>>): Content {
   const parties = data.parties as Raw;
   const documents = data.documents as Raw;
   const process = processOf(data.timeline as Raw);
@@ -184,8 +184,10 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
     },
     members: (parties.members as Raw[]).map(member),
     process,
-    principles: principles(data.principles as Raw),
+    principles: data.principles === undefined ? null : principles(data.principles as Raw),
     charter: charter(data.charter as Raw, defaultEntryIntoForce(parties.body, process.what)),
+    // The charter in force names its own entry into force, when it took effect; without one it is unknown.
+    charterInForce: data['charter-current'] === undefined ? null : charter(data['charter-current'] as Raw, { known: false, reason: 'Dagen då den nuvarande förbundsordningen trädde i kraft är inte angiven (charter-current.yaml).' }),
     issuer: documents.issuer,
     senders: { onBehalfOf: documents.senders.on_behalf_of, names: documents.senders.names },
     documents: (documents.documents as Raw[]).map(
@@ -195,6 +197,7 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         subject: d.subject,
         template: d.template,
         per: d.per,
+        for: d.for ?? 'every',
         date: fact<string>(d.date),
         asOf: typeof d.date === 'string' ? { date: d.date, estimate: null } : d.as_of === undefined ? null : asOf(d.as_of),
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),

@@ -13,6 +13,8 @@ type Path = readonly (string | number)[];
 
 export interface RuleContext {
   readonly data: Record<ContentFile, Raw>;
+  /** The content files the folder holds (an optional one may be absent). */
+  readonly files: ReadonlySet<ContentFile>;
   /** Names of the templates that exist (without .hbs). */
   readonly templates: ReadonlySet<string>;
   report(severity: Severity, file: ContentFile, path: Path, message: string, prefer?: 'key' | 'value'): void;
@@ -81,6 +83,10 @@ const orgnrCheckDigits: Rule = rule(['parties'], (ctx) => {
     }
   });
 });
+
+/** The members joining, who are not yet members under the charter in force. */
+const joiningIds = (timeline: Raw | undefined): Set<string> =>
+  new Set<string>(timeline?.process?.kind === 'join' && Array.isArray(timeline.process.joining) ? timeline.process.joining : []);
 
 /** The members that remain after the process: all of them, less those leaving. */
 const leavingIds = (timeline: Raw | undefined): Set<string> =>
@@ -377,24 +383,25 @@ const estimates: Rule = rule(['timeline', 'documents'], (ctx) => {
  */
 export const BUILTIN_FACTS = ['name', 'formed', 'entry_into_force'] as const;
 
-const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
-  const charter = ctx.data.charter;
+/** References, facts and the body a charter names: the amended charter and the one in force alike. */
+const charterReferences = (file: 'charter' | 'charter-current'): Rule => rule([file, 'parties'], (ctx) => {
+  const charter = ctx.data[file];
   const articleIds = new Set<string>(charter.articles.map((a: Raw) => a.id));
   const factKeys = new Set<string>([...BUILTIN_FACTS, ...Object.keys(charter.facts ?? {})]);
   for (const key of BUILTIN_FACTS) {
     if (charter.facts && key in charter.facts) {
-      ctx.report('error', 'charter', ['facts', key], `fact "${key}" is given by kansli itself (${BUILTIN_FACTS.join(', ')}); choose another key`, 'key');
+      ctx.report('error', file, ['facts', key], `fact "${key}" is given by kansli itself (${BUILTIN_FACTS.join(', ')}); choose another key`, 'key');
     }
   }
   const checkText = (text: string, path: Path): void => {
     for (const match of text.matchAll(/§\{([^}]*)\}/g)) {
       if (!articleIds.has(match[1]!)) {
-        ctx.report('error', 'charter', path, `reference §{${match[1]}} names no article; known article ids: ${[...articleIds].join(', ')}`);
+        ctx.report('error', file, path, `reference §{${match[1]}} names no article; known article ids: ${[...articleIds].join(', ')}`);
       }
     }
     for (const match of text.matchAll(/@\{([^}]*)\}/g)) {
       if (!factKeys.has(match[1]!)) {
-        ctx.report('error', 'charter', path, `fact @{${match[1]}} is not defined; add it under facts: (known: ${[...factKeys].join(', ')})`);
+        ctx.report('error', file, path, `fact @{${match[1]}} is not defined; add it under facts: (known: ${[...factKeys].join(', ')})`);
       }
     }
   };
@@ -411,38 +418,91 @@ const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
   (charter.entry_into_force?.text ?? []).forEach((t: string, i: number) => checkText(t, ['entry_into_force', 'text', i]));
   (charter.transitional ?? []).forEach((t: string, i: number) => checkText(t, ['transitional', i]));
   if (charter.association !== ctx.data.parties.body.id) {
-    ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the body in parties.yaml ("${ctx.data.parties.body.id}")`);
+    ctx.report('error', file, ['association'], `association "${charter.association}" is not the body in parties.yaml ("${ctx.data.parties.body.id}")`);
   }
 });
 
 /**
- * The cost shares are the charter's after the process: they cover every member once, except a
- * member that leaves, and add up to 100 %. (The timeline, when it parsed, says who leaves.)
+ * The cost shares of charter.yaml are the charter's after the process: they cover every member
+ * once, except a member that leaves, and add up to 100 %. Those of the charter in force
+ * (charter-current.yaml) cover the members before it: every member except one joining. (The
+ * timeline, when it parsed, says who joins and who leaves.)
  */
-const costShares: Rule = rule(['charter', 'parties'], (ctx) => {
-  const shares: Raw[] = ctx.data.charter.cost_shares;
-  const leaving = leavingIds(ctx.data.timeline);
+const costShares = (file: 'charter' | 'charter-current'): Rule => rule([file, 'parties'], (ctx) => {
+  const shares: Raw[] = ctx.data[file].cost_shares;
+  const leaving = file === 'charter' ? leavingIds(ctx.data.timeline) : joiningIds(ctx.data.timeline);
+  const why = file === 'charter' ? 'leaves (process.leaving in timeline.yaml), so it pays under no cost share of the amended charter' : 'joins (process.joining in timeline.yaml), so it pays under no cost share of the charter in force';
   const all = new Map<string, string>(ctx.data.parties.members.map((m: Raw) => [m.id, m.name]));
   const members = new Map<string, string>([...all].filter(([id]) => !leaving.has(id)));
   const seen = new Map<string, number>();
   shares.forEach((s, i) => {
     s.members.forEach((id: string, j: number) => {
       if (leaving.has(id)) {
-        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `${all.get(id)} leaves (process.leaving in timeline.yaml), so it pays under no cost share of the amended charter`);
+        ctx.report('error', file, ['cost_shares', i, 'members', j], `${all.get(id)} ${why}`);
       } else if (!members.has(id)) {
-        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `"${id}" is not a member in parties.yaml`);
+        ctx.report('error', file, ['cost_shares', i, 'members', j], `"${id}" is not a member in parties.yaml`);
       } else if (seen.has(id)) {
-        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `${members.get(id)} already pays under cost share ${seen.get(id)! + 1}; each member is in one share`);
+        ctx.report('error', file, ['cost_shares', i, 'members', j], `${members.get(id)} already pays under cost share ${seen.get(id)! + 1}; each member is in one share`);
       } else seen.set(id, i);
     });
   });
   if (!shares.every((s) => typeof s.percent === 'number')) return; // the schema has said what is wrong
   const total = shares.reduce((sum, s) => sum + s.percent, 0);
   if (Math.abs(total - 100) > 1e-9) {
-    ctx.report('error', 'charter', ['cost_shares'], `the cost shares add up to ${total} %, not 100 %`);
+    ctx.report('error', file, ['cost_shares'], `the cost shares add up to ${total} %, not 100 %`);
   }
   for (const [id, name] of members) {
-    if (!seen.has(id)) ctx.report('error', 'charter', ['cost_shares'], `${name} pays under no cost share; every member must be in one`);
+    if (!seen.has(id)) ctx.report('error', file, ['cost_shares'], `${name} pays under no cost share; every member must be in one`);
+  }
+});
+
+/**
+ * A process that amends a charter (an amendment, a member joining or leaving) names the charter
+ * in force, charter-current.yaml, so that the build can compare it with the amended one; a merger
+ * or formation makes a first charter and has none. (runRules skips a rule whose file is absent,
+ * so presence is judged from the file list the loader gives the rules.)
+ */
+const charterInForce: Rule = rule(['timeline'], (ctx) => {
+  const kind: unknown = ctx.data.timeline.process?.kind;
+  if (typeof kind !== 'string') return;
+  const present = ctx.files.has('charter-current');
+  if (['amendment', 'join', 'leave'].includes(kind) && !present) {
+    ctx.report('error', 'timeline', ['process', 'kind'], `a${kind === 'amendment' ? 'n' : ''} ${kind} changes the charter in force: add it as charter-current.yaml beside charter.yaml (the amended charter), so that the build can compare them`);
+  }
+  if (['merger', 'formation'].includes(kind) && present) {
+    ctx.report('error', 'timeline', ['process', 'kind'], `a ${kind} makes the body's first charter, so the content has no charter in force; remove charter-current.yaml, or make the process an amendment, a join or a leave`);
+  }
+});
+
+/** `for` picks members of a per-member document, and joining or leaving only in such a process. */
+const documentMembers: Rule = rule(['documents', 'timeline'], (ctx) => {
+  const kind: unknown = ctx.data.timeline.process?.kind;
+  ctx.data.documents.documents.forEach((d: Raw, i: number) => {
+    if (d.for === undefined) return;
+    const at = ['documents', i, 'for'];
+    if (d.per !== 'member') ctx.report('error', 'documents', at, `document "${d.id}" is made once, so it is for nobody in particular: remove for, or make it per: member`, 'key');
+    else if (d.for === 'joining' && kind !== 'join') ctx.report('error', 'documents', at, `document "${d.id}" is for the members joining, but the process (timeline.yaml) is a ${String(kind)}, not a join`);
+    else if (d.for === 'leaving' && kind !== 'leave') ctx.report('error', 'documents', at, `document "${d.id}" is for the members leaving, but the process (timeline.yaml) is a ${String(kind)}, not a leave`);
+  });
+});
+
+/**
+ * When members decide on a charter in force, each of them needs a decision paper: the process
+ * names them (README, "Kinds of body and process"), and documents.yaml must give every party one.
+ */
+const papersPerMember: Rule = rule(['documents', 'timeline', 'parties'], (ctx) => {
+  const kind: unknown = ctx.data.timeline.process?.kind;
+  if (kind !== 'amendment' && kind !== 'join' && kind !== 'leave') return;
+  const joining = joiningIds(ctx.data.timeline);
+  const leaving = leavingIds(ctx.data.timeline);
+  const role = (id: string): 'joining' | 'leaving' | 'staying' => (joining.has(id) ? 'joining' : leaving.has(id) ? 'leaving' : 'staying');
+  const perMember: Raw[] = ctx.data.documents.documents.filter((d: Raw) => d.per === 'member');
+  const covered = (id: string): boolean => perMember.some((d) => (d.for ?? 'every') === 'every' || d.for === role(id));
+  const builtIn = { joining: 'intrade', leaving: 'uttrade', staying: kind === 'amendment' ? 'andringsbeslut' : 'medlemsandring' };
+  for (const r of ['joining', 'leaving', 'staying'] as const) {
+    const missing = (ctx.data.parties.members as Raw[]).filter((m) => role(m.id) === r && !covered(m.id));
+    if (missing.length === 0) continue;
+    ctx.report('error', 'documents', ['documents'], `in a${kind === 'amendment' ? 'n' : ''} ${kind} every member decides, but no document is made for ${missing.map((m) => m.name).join(', ')}: add one with per: member and for: ${r} (the built-in template is ${builtIn[r]})`, 'key');
   }
 });
 
@@ -541,6 +601,7 @@ export const RULES: readonly Rule[] = [
   uniqueIds('timeline', ['plans'], 'plan'),
   uniqueIds('principles', ['reasons', 'perspectives'], 'perspective'),
   uniqueIds('charter', ['articles'], 'article'),
+  uniqueIds('charter-current', ['articles'], 'article'),
   uniqueIds('documents', ['documents'], 'document'),
   factShape,
   orgnrCheckDigits,
@@ -556,8 +617,13 @@ export const RULES: readonly Rule[] = [
   documentsAsOf,
   nameAfterChoice,
   estimates,
-  charterReferences,
-  costShares,
+  charterReferences('charter'),
+  charterReferences('charter-current'),
+  costShares('charter'),
+  costShares('charter-current'),
+  charterInForce,
+  documentMembers,
+  papersPerMember,
   documentTemplates,
   signatureRecords,
   paperReferences,
@@ -581,6 +647,7 @@ export function runRules(
     const found: Problem[] = [];
     const ctx: RuleContext = {
       data: data as Record<ContentFile, Raw>,
+      files: new Set(Object.keys(data) as ContentFile[]),
       templates,
       report(severity, file, path, message, prefer = 'value') {
         found.push({ severity, ...locate(file, pointer(path), prefer), message });

@@ -186,6 +186,12 @@ export interface Charter {
 
 export type DocumentScope = 'member' | 'once';
 
+/**
+ * Which members a per-member document is made for: every party in parties.yaml, those joining
+ * or leaving, or those staying (the current members that neither join nor leave).
+ */
+export type MemberSelection = 'every' | 'joining' | 'leaving' | 'staying';
+
 export type SigningMethod = 'ink' | 'electronic';
 
 /** Who signed a document, when, where and how: what the YAML records once it has happened. */
@@ -230,6 +236,8 @@ export interface DocumentSpec {
   readonly subject: string;
   readonly template: string;
   readonly per: DocumentScope;
+  /** For a per-member document, the members it is made for. */
+  readonly for: MemberSelection;
   readonly date: Fact<string>;
   /** The point the document sees the process as of: its date when known, otherwise its as_of. */
   readonly asOf: AsOf | null;
@@ -257,8 +265,15 @@ export interface Content {
   readonly body: Body;
   readonly members: readonly Member[];
   readonly process: Process;
-  readonly principles: Principles;
+  /** The letter of intent's text (principles.yaml); null when the content has none. */
+  readonly principles: Principles | null;
+  /** The charter after the process (charter.yaml): the one the build writes and members adopt. */
   readonly charter: Charter;
+  /**
+   * The charter in force before the process (charter-current.yaml), which an amendment, a member
+   * joining or leaving changes: the build compares it with `charter`. Null for a merger or formation.
+   */
+  readonly charterInForce: Charter | null;
   readonly issuer: string;
   readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
   readonly documents: readonly DocumentSpec[];

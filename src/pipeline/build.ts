@@ -24,6 +24,8 @@ import { fingerprints, isUpToDate, keptUnits, withDependants, type Fingerprints 
 import { UserError } from '../errors.js';
 import { rescueSigned, type Rescued } from '../sign/rescue.js';
 import { signedDirFor } from '../sign/place.js';
+import { amendmentComparison } from '../compare/amendment.js';
+import type { ComparisonView } from '../compare/view.js';
 
 export { GENERATOR };
 
@@ -215,6 +217,17 @@ function previousManifest(place: OutputPlace, notices: string[]): { manifest: Ma
   return { manifest: previous.kind === 'ours' ? previous.manifest : null, damaged: previous.kind === 'damaged' };
 }
 
+/**
+ * The comparison of the charter in force and the amended charter, for content that names one
+ * (charter-current.yaml). It renders both charters, so it loads the engine; content without a
+ * charter in force never does here. The workers make the same comparison from the same content.
+ */
+async function comparisonOf(content: Content, templatesDir: string): Promise<ComparisonView | null> {
+  if (content.charterInForce === null) return null;
+  const { loadTemplates } = await loadEngine();
+  return amendmentComparison(content, loadTemplates(templatesDir));
+}
+
 /** Runs under the output folder's lock: decide, render, merge the manifest, commit. */
 async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescued'>> {
   const { options, place, timestamp } = ctx;
@@ -225,7 +238,7 @@ async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescue
   // With a damaged manifest nothing in the folder can be vouched for: rebuild it all, whatever was selected.
   const partial = isPartial(options) && !damaged;
   const units = plan(content, partial ? options : {});
-  const shared = sharedView(content);
+  const shared = sharedView(content, await comparisonOf(content, ctx.templatesDir));
   const fp = fingerprints(content, shared, ctx.templatesDir, timestamp, look);
 
   // What to render: the stale units, and in a partial build the kept ones that must follow.

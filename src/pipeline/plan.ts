@@ -4,6 +4,7 @@
  */
 import type { Content, DocumentSpec, Member } from '../content/types.js';
 import { UserError } from '../errors.js';
+import { membersFor } from '../content/members.js';
 
 export const FORMATS = ['pdf', 'docx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -60,13 +61,19 @@ export function plan(content: Content, options: PlanOptions = {}): Unit[] {
       if (options.party === undefined) units.push({ document, member: null, stem: `${document.id}/${document.id}`, formats });
       continue;
     }
-    for (const member of content.members) {
+    for (const member of membersFor(content, document)) {
       if (options.party !== undefined && member.id !== options.party) continue;
       units.push({ document, member, stem: `${document.id}/${member.id}`, formats });
     }
   }
   if (units.length === 0) {
-    throw new PlanError(`nothing to build: document "${options.only}" is made once, not per member, so --party does not apply to it`);
+    const document = content.documents.find((d) => d.id === options.only);
+    if (document === undefined) throw new PlanError(`nothing to build: no document is made for ${options.party}`);
+    throw new PlanError(
+      document.per === 'member'
+        ? `nothing to build: document "${options.only}" is made for the ${document.for} members, and ${options.party} is not one of them`
+        : `nothing to build: document "${options.only}" is made once, not per member, so --party does not apply to it`,
+    );
   }
   return units;
 }

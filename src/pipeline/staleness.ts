@@ -13,6 +13,7 @@ import { charterHash, documentView, type SharedView } from '../render/view.js';
 import { fontDigest } from '../write/font-files.js';
 import { codeDigest } from './code.js';
 import { fingerprint } from './deps.js';
+import { membersFor } from '../content/members.js';
 import { GENERATOR } from './fresh.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import { documentMeta, NO_LOOK, withAssets, type Look } from './meta.js';
@@ -58,7 +59,7 @@ function unitOf(content: Content, stem: string, formats: readonly Format[]): Uni
   const document = content.documents.find((d) => d.id === documentId);
   if (!document || name === undefined) return null;
   if (document.per === 'once') return name === document.id ? { document, member: null, stem, formats } : null;
-  const member = content.members.find((m) => m.id === name);
+  const member = membersFor(content, document).find((m) => m.id === name);
   return member ? { document, member, stem, formats } : null;
 }
 

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Content } from '../content/types.js';
+import { amendmentComparison } from '../compare/amendment.js';
 import { sharedView } from '../render/view.js';
 import { loadEngine } from './load-engine.js';
 import { resolveUnit, type UnitRef } from './plan.js';
@@ -31,7 +32,7 @@ let shop: Workshop | undefined;
 
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'content') {
-    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, timestamp: message.timestamp, look: message.look };
+    shop = { content: message.content, shared: sharedView(message.content, amendmentComparison(message.content, templates)), templates, fonts, timestamp: message.timestamp, look: message.look };
     return;
   }
   const { id } = message;

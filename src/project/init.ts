@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_FILES } from '../content/files.js';
+import { CONTENT_FILES, OPTIONAL_FILES, schemaOf } from '../content/files.js';
 import { displayPath } from '../content/problems.js';
 import { UserError } from '../errors.js';
 import { VERSION } from '../pipeline/version.js';
@@ -21,6 +21,8 @@ const STARTER = join(PACKAGE_ROOT, 'starter');
 /** The worked examples `--example` copies: the content folder of a real case, and its name. */
 export const EXAMPLES = {
   vastmanland: { content: join(PACKAGE_ROOT, 'content'), name: 'Samordningsförbundet Västmanland' },
+  // A fictional kommunalförbund that a member joins (examples/exempelforbundet/README.md).
+  exempelforbundet: { content: join(PACKAGE_ROOT, 'examples', 'exempelforbundet', 'content'), name: 'Exempelförbundet' },
 } as const satisfies Record<string, { content: string; name: string }>;
 export type ExampleName = keyof typeof EXAMPLES;
 
@@ -97,7 +99,7 @@ function projectFile(name: string, schemas: string): string {
 
 function editorSettings(schemas: string): string {
   const map: Record<string, string[]> = {};
-  for (const file of CONTENT_FILES) map[`${dotted(schemas)}/${file}.schema.json`] = [`${DEFAULT_FOLDERS.content}/${file}.yaml`];
+  for (const file of CONTENT_FILES) (map[`${dotted(schemas)}/${schemaOf(file)}.schema.json`] ??= []).push(`${DEFAULT_FOLDERS.content}/${file}.yaml`);
   map[`${dotted(schemas)}/project.schema.json`] = [PROJECT_FILE];
   return `${JSON.stringify({ 'yaml.schemas': map }, null, 2)}\n`;
 }
@@ -126,7 +128,8 @@ export function initProject(options: InitOptions): InitResult {
     write(PROJECT_FILE, projectFile(name, schemas));
     const contentFrom = example?.content ?? join(STARTER, 'content');
     for (const file of CONTENT_FILES) {
-      write(`${DEFAULT_FOLDERS.content}/${file}.yaml`, withSchemaLine(readFileSync(join(contentFrom, `${file}.yaml`), 'utf8'), file, schemasFromContent));
+      if (OPTIONAL_FILES.has(file) && !existsSync(join(contentFrom, `${file}.yaml`))) continue;
+      write(`${DEFAULT_FOLDERS.content}/${file}.yaml`, withSchemaLine(readFileSync(join(contentFrom, `${file}.yaml`), 'utf8'), schemaOf(file), schemasFromContent));
     }
     write(`${DEFAULT_FOLDERS.templates}/README.md`, readFileSync(join(STARTER, 'templates-README.md'), 'utf8'));
     write('.gitignore', readFileSync(join(STARTER, 'gitignore'), 'utf8'));

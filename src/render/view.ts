@@ -5,9 +5,11 @@
  * groups, resolved references) is computed once, here, in plain code.
  */
 import { createHash } from 'node:crypto';
+import type { ComparisonView } from '../compare/view.js';
+import { contentInForce, membersAfter, membersBefore, selectMembers } from '../content/members.js';
 import { BODY_FORMED_SOURCE } from '../content/normalize.js';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
-import type { Article, AsOf, Body, BodyKind, CaseOfficer, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
+import type { Article, AsOf, Body, BodyKind, CaseOfficer, Charter, Content, ProcessKind, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
 import { count, joinList, longDate, period, typography } from './swedish.js';
 import { markArticleReference } from './references.js';
 
@@ -130,6 +132,30 @@ export interface CharterView {
   readonly board: { readonly membersPerParty: FactView; readonly deputiesPerParty: FactView };
 }
 
+/** What each kind of body is called in running text, and the law it is a body under. */
+const BODY_KINDS: Record<BodyKind, { readonly noun: string; readonly law: string }> = {
+  samordningsforbund: { noun: 'samordningsförbund', law: 'lagen (2003:1210) om finansiell samordning av rehabiliteringsinsatser' },
+  kommunalforbund: { noun: 'kommunalförbund', law: 'kommunallagen (2017:725)' },
+};
+
+/** What the process does (timeline.yaml, process), and to whom. */
+export interface ChangeView {
+  readonly kind: ProcessKind['kind'];
+  readonly isMerger: boolean;
+  readonly isFormation: boolean;
+  readonly isAmendment: boolean;
+  readonly isJoin: boolean;
+  readonly isLeave: boolean;
+  /** The day an amendment, a join or a leave takes effect (yyyy-mm-dd); null when unknown or for a merger or formation. */
+  readonly effective: string | null;
+  readonly joining: readonly MemberView[];
+  readonly leaving: readonly MemberView[];
+  /** The members that neither join nor leave. */
+  readonly staying: readonly MemberView[];
+  /** The members before the process: those of the charter in force. */
+  readonly current: readonly MemberView[];
+}
+
 /** One signature block: the party, who signs for it, and the record once signed. */
 export interface SignatureView {
   readonly party: string;
@@ -182,6 +208,10 @@ export interface ProcessView {
     readonly kind: BodyKind;
     readonly isSamordningsforbund: boolean;
     readonly isKommunalforbund: boolean;
+    /** The kind as a common noun: "samordningsförbund", "kommunalförbund". */
+    readonly kindName: string;
+    /** The law it is a body under: "lagen (2003:1210) om finansiell samordning av rehabiliteringsinsatser", "kommunallagen (2017:725)". */
+    readonly legalBasis: string;
     readonly name: string | null;
     readonly formed: string | null;
     readonly website: string | null;
@@ -209,10 +239,25 @@ export interface View extends ProcessView {
   readonly agencies: readonly MemberView[];
   /** The members present in the whole county: the agencies and the region. */
   readonly countyWide: readonly MemberView[];
+  /**
+   * Every party of the process: the members, and a member leaving (which `members`, the body's
+   * members after the process, leaves out). A per-member document's `member` is one of them.
+   */
+  readonly parties: readonly MemberView[];
+  /** What the process does, and to whom. */
+  readonly change: ChangeView;
+  /** The charter in force before the process (charter-current.yaml); null for a merger or formation. */
+  readonly charterInForce: CharterView | null;
+  /**
+   * The charter in force against the amended one (the charter), as `kansli compare` shows them;
+   * null when the content names no charter in force.
+   */
+  readonly comparison: ComparisonView | null;
   /** The member a per-member document is for; null in documents made once. */
   readonly member: MemberView | null;
   /** A per-member decision paper's own parts; null in documents made once. */
   readonly paper: PaperView | null;
+  /** The letter of intent's text; null when the content has no principles.yaml. */
   readonly principles: Content['principles'];
   readonly charter: CharterView;
 }
@@ -288,7 +333,7 @@ export function charterHash(charter: Charter, content: Content): string {
   const canonical = JSON.stringify({
     title: charter.title,
     association: canonicalBody(content.body),
-    members: content.members.map((m) => [m.id, m.kind]),
+    members: membersAfter(content).map((m) => [m.id, m.kind]),
     facts: [...charter.facts.entries()],
     preamble: charter.preamble,
     articles: charter.articles,
@@ -408,8 +453,12 @@ export type SharedView = Omit<View, 'document' | 'member' | 'paper' | keyof Proc
   readonly documents: Content['documents'];
 };
 
-export function sharedView(content: Content): SharedView {
-  const members = content.members.map((m) => memberView(m, content));
+export function sharedView(content: Content, comparison: ComparisonView | null = null): SharedView {
+  const parties = content.members.map((m) => memberView(m, content));
+  const byId = (list: readonly Member[]): MemberView[] => list.map((m) => parties.find((p) => p.id === m.id)!);
+  const members = byId(membersAfter(content));
+  const before = contentInForce(content);
+  const what = content.process.what;
   return {
     issuer: content.issuer,
     county: content.county,
@@ -428,12 +477,28 @@ export function sharedView(content: Content): SharedView {
     regions: members.filter((m) => m.isRegion),
     agencies: members.filter((m) => m.isAgency),
     countyWide: members.filter((m) => !m.isMunicipality),
-    principles: principlesView(content.principles),
+    parties,
+    change: {
+      kind: what.kind,
+      isMerger: what.kind === 'merger',
+      isFormation: what.kind === 'formation',
+      isAmendment: what.kind === 'amendment',
+      isJoin: what.kind === 'join',
+      isLeave: what.kind === 'leave',
+      effective: 'effective' in what && what.effective.known ? what.effective.value : null,
+      joining: byId(selectMembers(content, 'joining')),
+      leaving: byId(selectMembers(content, 'leaving')),
+      staying: byId(selectMembers(content, 'staying')),
+      current: byId(membersBefore(content)),
+    },
+    principles: content.principles === null ? null : principlesView(content.principles),
     charter: charterView(content),
+    charterInForce: before === null ? null : charterView(before),
+    comparison,
   };
 }
 
-function principlesView(p: Content['principles']): Content['principles'] {
+function principlesView(p: NonNullable<Content['principles']>): NonNullable<Content['principles']> {
   const all = (list: readonly string[]): string[] => list.map(typography);
   return {
     introduction: all(p.introduction),
@@ -473,6 +538,8 @@ export function processView(shared: Pick<SharedView, 'process' | 'bodyRecord'>, 
       kind: a.kind,
       isSamordningsforbund: a.kind === 'samordningsforbund',
       isKommunalforbund: a.kind === 'kommunalforbund',
+      kindName: BODY_KINDS[a.kind].noun,
+      legalBasis: typography(BODY_KINDS[a.kind].law),
       name: asOf === null || nameKnownAsOf(a.nameChosen, asOf) ? a.name : null,
       formed: a.formed ?? null,
       website: a.website ?? null,
@@ -541,7 +608,7 @@ export function paperView(shared: SharedView, spec: DocumentSpec, member: Member
 }
 
 export function documentView(shared: SharedView, spec: DocumentSpec, member: Member | null): View {
-  const memberView = member ? shared.members.find((m) => m.id === member.id)! : null;
+  const memberView = member ? shared.parties.find((m) => m.id === member.id)! : null;
   return {
     ...shared,
     ...processView(shared, spec.asOf),

@@ -4,12 +4,12 @@
  * timeline.yaml decides what parties.yaml must hold. Each rule is met as an author meets it:
  * one error, in plain words, at its file:line:column.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/pipeline/build.js';
 import type { Problem } from '../../src/content/problems.js';
-import { contentCopy, edit, lineOf, ROOT, tempDir } from '../helpers.js';
+import { contentCopy, edit, kansli, lineOf, ROOT, tempDir } from '../helpers.js';
 import { checkErrors } from './errors.js';
 
 const PROVLAN = join(ROOT, 'test', 'compare', 'fixtures', 'before');
@@ -148,6 +148,9 @@ describe('the process', () => {
     const dir = kommunalforbund();
     edit(dir, 'parties.yaml', /  formed: .*\n/, '');
     edit(dir, 'timeline.yaml', 'process: { kind: formation }', 'process: { kind: amendment, effective: "2031-07-01" }');
+    // An amendment compares the charter in force with the amended one, and every member decides.
+    cpSync(join(dir, 'charter.yaml'), join(dir, 'charter-current.yaml'));
+    writeFileSync(join(dir, 'documents.yaml'), readFileSync(join(dir, 'documents.yaml'), 'utf8') + '  - { id: andring, title: Ändring, subject: Ändring, template: andringsbeslut, per: member, date: "2031-01-01" }\n');
     const { content } = check({ contentDir: dir });
     expect(content.body.formed).toBeUndefined();
     expect(content.process.what).toMatchObject({ kind: 'amendment', effective: { known: true, value: '2031-07-01' } });
@@ -161,5 +164,67 @@ describe('the process', () => {
     const none = contentCopy();
     edit(none, 'timeline.yaml', /process:\n  kind: merger\n/, '');
     expect(only(checkErrors(none), /process/).message).toBe('missing required key "process"');
+  });
+});
+
+/** The kommunalförbund example that Exempelkommun D joins, in a folder a test may change. */
+function joinExample(): string {
+  const dir = join(tempDir(), 'content');
+  cpSync(join(ROOT, 'examples', 'exempelforbundet', 'content'), dir, { recursive: true });
+  return dir;
+}
+
+describe('the charter in force and the papers a process needs', () => {
+  it('the example passes, with the charter in force and the members before and after', () => {
+    const { content } = check({ contentDir: joinExample() });
+    expect(content.charterInForce?.costShares.map((s) => s.members[0])).toEqual(['exempelkommun-a', 'exempelkommun-b', 'exempelkommun-c']);
+    expect(content.principles).toBeNull();
+    expect(content.documents.map((d) => [d.id, d.for])).toEqual([
+      ['forbundsordning', 'every'],
+      ['jamforelse', 'every'],
+      ['beslut-om-intrade', 'joining'],
+      ['beslut-om-ny-medlem', 'staying'],
+    ]);
+  });
+
+  it('a join needs charter-current.yaml; a merger has none', () => {
+    const dir = joinExample();
+    rmSync(join(dir, 'charter-current.yaml'));
+    const p = only(checkErrors(dir), /charter in force/);
+    expect(p.message).toBe('a join changes the charter in force: add it as charter-current.yaml beside charter.yaml (the amended charter), so that the build can compare them');
+    expect(p.position.line).toBe(lineOf(join(dir, 'timeline.yaml'), 'kind: join'));
+    const merger = contentCopy();
+    cpSync(join(merger, 'charter.yaml'), join(merger, 'charter-current.yaml'));
+    expect(only(checkErrors(merger), /first charter/).message).toBe("a merger makes the body's first charter, so the content has no charter in force; remove charter-current.yaml, or make the process an amendment, a join or a leave");
+  });
+
+  it('checks the charter in force as a charter: its references, and cost shares of the members before the change', () => {
+    const dir = joinExample();
+    edit(dir, 'charter-current.yaml', 'likvideras enligt §{likvidation}', 'likvideras enligt §{upplosning}');
+    edit(dir, 'charter-current.yaml', '    members: [exempelkommun-c]\n    percent: 20\n', '    members: [exempelkommun-c]\n    percent: 10\n  - label: Exempelkommun D\n    members: [exempelkommun-d]\n    percent: 10\n');
+    const problems = checkErrors(dir);
+    const reference = only(problems, /upplosning/);
+    expect(reference.file).toBe(join(dir, 'charter-current.yaml'));
+    expect(reference.position.line).toBeGreaterThan(lineOf(join(dir, 'charter-current.yaml'), 'id: uttrade'));
+    expect(reference.position.line).toBeLessThanOrEqual(lineOf(join(dir, 'charter-current.yaml'), '§{upplosning}'));
+    expect(only(problems, /pays under no cost share of the charter in force/).message).toBe('Exempelkommun D joins (process.joining in timeline.yaml), so it pays under no cost share of the charter in force');
+  });
+
+  it('every member gets a decision paper, and for: joining belongs to a join', () => {
+    const dir = joinExample();
+    edit(dir, 'documents.yaml', '    for: staying\n', '    for: leaving\n');
+    const problems = checkErrors(dir);
+    expect(only(problems, /no document is made for/).message).toBe('in a join every member decides, but no document is made for Exempelkommun A, Exempelkommun B, Exempelkommun C: add one with per: member and for: staying (the built-in template is medlemsandring)');
+    expect(only(problems, /for the members leaving/).message).toBe('document "beslut-om-ny-medlem" is for the members leaving, but the process (timeline.yaml) is a join, not a leave');
+    const once = joinExample();
+    edit(once, 'documents.yaml', '    per: once\n    date', '    per: once\n    for: staying\n    date');
+    expect(only(checkErrors(once), /made once/).message).toBe('document "forbundsordning" is made once, so it is for nobody in particular: remove for, or make it per: member');
+  });
+
+  it('a --party build of a member no document is made for says so', () => {
+    const dir = joinExample();
+    const r = kansli(['build', '--content', dir, '--out', join(tempDir(), 'out'), '--only', 'beslut-om-intrade', '--party', 'exempelkommun-a']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/document "beslut-om-intrade" is made for the joining members, and exempelkommun-a is not one of them/);
   });
 });

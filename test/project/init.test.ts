@@ -39,6 +39,18 @@ describe('initProject', () => {
     expect(readFileSync(join(root, '.github', 'workflows', 'documents.yml'), 'utf8')).not.toMatch(/\{\{version\}\}/);
   });
 
+  it('makes the kommunalförbund example, with its charter in force, which passes check', () => {
+    const root = join(tempDir(), 'forbund');
+    const result = initProject({ dir: root, example: 'exempelforbundet' });
+    expect(result.files.filter((f) => f.startsWith('content/'))).toEqual(['content/parties.yaml', 'content/timeline.yaml', 'content/charter.yaml', 'content/documents.yaml', 'content/charter-current.yaml']);
+    expect(readFileSync(join(root, 'content', 'charter-current.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/kansli/schemas/charter.schema.json');
+    const project = resolveProject({ cwd: root });
+    expect(project.name).toBe('Exempelförbundet');
+    const { content } = check({ contentDir: project.contentDir, templatesDir: project.templatesDir });
+    expect(content.body.kind).toBe('kommunalforbund');
+    expect(content.charterInForce).not.toBeNull();
+  });
+
   it('refuses a folder with anything of its own in it, and writes nothing', () => {
     const parent = tempDir();
     const root = join(parent, 'upptagen');

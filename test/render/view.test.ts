@@ -84,6 +84,6 @@ describe('typography of the content in the view', () => {
     expect(charterText).toContain('lagen\u00a0(2003:1210)');
     expect(charterText).not.toMatch(/\d §|lagen \(/);
     expect(view.document.subject).toBe('Förbundsordning enligt 9\u00a0§ lagen\u00a0(2003:1210) om finansiell samordning av rehabiliteringsinsatser');
-    expect(view.principles.introduction.join(' ')).toContain('1\u00a0januari\u00a02024');
+    expect(view.principles!.introduction.join(' ')).toContain('1\u00a0januari\u00a02024');
   });
 });
