@@ -161,6 +161,8 @@ export interface SignatureRecord {
   readonly date: string;
   readonly place: string;
   readonly method: SigningMethod;
+  /** Written by `kansli verify --record`: the signed PDF that proved this signature, and its SHA-256. */
+  readonly verified?: { readonly file: string; readonly sha256: string };
 }
 
 export interface DocumentSpec {

@@ -53,9 +53,9 @@ export function startXref(bytes: Buffer, file: string): number {
   return Number(tail[1]);
 }
 
-/** Throws DamagedPdfError unless every cross-reference section and the objects it lists are where they claim. */
-export function assertSoundPdf(bytes: Buffer, file: string): void {
-  const damaged = (why: string): DamagedPdfError => new DamagedPdfError(`${file} is damaged (${why}); kansli signs only whole files: build it again, or sign an undamaged copy`);
+/** Throws DamagedPdfError (ending in `advice`) unless every cross-reference section and the objects it lists are where they claim. */
+export function assertSoundPdf(bytes: Buffer, file: string, advice = 'kansli signs only whole files: build it again, or sign an undamaged copy'): void {
+  const damaged = (why: string): DamagedPdfError => new DamagedPdfError(`${file} is damaged (${why}); ${advice}`);
   const seen = new Set<number>();
   let offset: number | null = startXref(bytes, file);
   while (offset !== null) {
