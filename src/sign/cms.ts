@@ -62,7 +62,13 @@ const attribute = (info: pkijs.SignerInfo, oid: string): pkijs.Attribute | undef
 
 /** Checks the CMS signature `der` (trailing zero padding allowed) over `signed`. */
 export async function checkCms(der: Uint8Array, signed: Buffer): Promise<CmsVerdict> {
-  const parsed = asn1js.fromBER(der.slice().buffer);
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(der.slice().buffer);
+  } catch {
+    // A hostile nesting can exhaust the stack: that is an unreadable signature, not a crash.
+    throw new CmsError('the signature is not readable CMS (DER)');
+  }
   if (parsed.offset === -1) throw new CmsError('the signature is not readable CMS (DER)');
   let info: pkijs.ContentInfo;
   let signedData: pkijs.SignedData;
