@@ -8,7 +8,7 @@
  */
 import { relative } from 'node:path';
 import type { Manifest } from '../pipeline/manifest.js';
-import { sha256 } from './verify.js';
+import { createHash } from 'node:crypto';
 
 /** What kansli writes into a PDF's XMP (write/pdf.ts, namespace kansli:). */
 export interface KansliMetadata {
@@ -20,6 +20,8 @@ export interface KansliMetadata {
   /** xmp:CreateDate: the build's timestamp (SOURCE_DATE_EPOCH). */
   readonly created: string | null;
 }
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export type Provenance =
   | {

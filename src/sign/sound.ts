@@ -40,6 +40,19 @@ export function readSignable(file: string): Buffer {
   return bytes;
 }
 
+/**
+ * The bytes of a PDF to verify, or a one-line refusal: any PDF, kansli's or not, but whole.
+ * Light, like readSignable: garbage is refused before pdf-lib or the cryptography loads.
+ */
+export function readVerifiable(file: string, shown = file): Buffer {
+  if (!existsSync(file)) throw new DamagedPdfError(`${shown}: no such file`);
+  if (!statSync(file).isFile()) throw new DamagedPdfError(`${shown} is not a file`);
+  const bytes = readFileSync(file);
+  startXref(bytes, shown);
+  assertSoundPdf(bytes, shown, 'kansli verifies only whole files: ask the signer for an undamaged copy');
+  return bytes;
+}
+
 /** More sections than any real file has: a loop of /Prev pointers, or a hostile file. */
 const MAX_SECTIONS = 10_000;
 

@@ -4,7 +4,6 @@
  * nothing at all.
  */
 import { join } from 'node:path';
-import { check } from '../pipeline/build.js';
 import { ProblemsError } from '../content/problems.js';
 import { withLock } from '../lock.js';
 import { formatReports, verifyFiles, type FileReport, type MemberRef } from './verify-files.js';
@@ -28,8 +27,10 @@ export interface VerifyOutcome {
   readonly recorded: readonly string[];
 }
 
-function readMembers(contentDir: string, templatesDir: string, required: boolean): MemberRef[] | null {
+async function readMembers(contentDir: string, templatesDir: string, required: boolean): Promise<MemberRef[] | null> {
   try {
+    // Loaded here, not at the top: a file of garbage is refused without the content's validators.
+    const { check } = await import('../pipeline/build.js');
     return check({ contentDir, templatesDir }).content.members.map((m) => ({ id: m.id, name: m.name }));
   } catch (e) {
     // Without --record the report needs the members only to name them; with it, the content must be sound.
@@ -75,9 +76,12 @@ export function recordsOf(reports: readonly FileReport[], projectRoot: string): 
 }
 
 export async function runVerify(command: VerifyCommand): Promise<VerifyOutcome> {
-  const members = readMembers(command.contentDir, command.templatesDir, command.record);
-  const reports = await verifyFiles(command.files, { outDir: command.outDir, signedDir: command.signedDir, members });
-  const lines = formatReports(reports, members);
+  let members: Promise<MemberRef[] | null> | undefined;
+  const readOnce = (): Promise<MemberRef[] | null> => (members ??= readMembers(command.contentDir, command.templatesDir, command.record));
+  // With --record the content must be sound before anything else is done.
+  if (command.record) await readOnce();
+  const reports = await verifyFiles(command.files, { outDir: command.outDir, signedDir: command.signedDir, members: readOnce });
+  const lines = formatReports(reports, members ? await members : null);
   let ok = reports.every((r) => r.ok);
   const recorded: string[] = [];
   if (command.record) {
@@ -100,11 +104,12 @@ export async function runVerify(command: VerifyCommand): Promise<VerifyOutcome> 
 }
 
 /** Writes the records, then checks the content; a record the rules refuse is taken back. */
-function writeRecords(file: string, command: VerifyCommand, records: readonly VerifiedSignature[]): void {
+async function writeRecords(file: string, command: VerifyCommand, records: readonly VerifiedSignature[]): Promise<void> {
   const before = readText(file);
   const after = recordInText(before, file, records);
   if (after === before) return;
   replaceText(file, after);
+  const { check } = await import('../pipeline/build.js');
   try {
     check({ contentDir: command.contentDir, templatesDir: command.templatesDir });
   } catch (e) {

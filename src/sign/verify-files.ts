@@ -12,8 +12,9 @@ import { realpathSync } from 'node:fs';
 import { basename, extname, relative, sep } from 'node:path';
 import { displayPath } from '../content/problems.js';
 import { readManifest, type Manifest } from '../pipeline/manifest.js';
-import { provenance, type Provenance } from './provenance.js';
-import { readVerifiable, sha256, verifySignatures, VerifyError, type SignatureVerdict } from './verify.js';
+import { provenance, sha256, type Provenance } from './provenance.js';
+import { DamagedPdfError, readVerifiable } from './sound.js';
+import type { SignatureVerdict } from './verify.js';
 
 export interface MemberRef {
   readonly id: string;
@@ -45,8 +46,11 @@ export interface FileReport {
 export interface VerifyOptions {
   readonly outDir: string;
   readonly signedDir: string;
-  /** The members in parties.yaml, or null when the content could not be read. */
-  readonly members: readonly MemberRef[] | null;
+  /**
+   * The members in parties.yaml, or null when the content could not be read. Asked only once a
+   * file has passed the cheap checks, so garbage is refused without reading the content.
+   */
+  readonly members: () => Promise<readonly MemberRef[] | null>;
 }
 
 const fold = (s: string): string => s.normalize('NFC').trim().toLocaleLowerCase('sv-SE');
@@ -119,22 +123,25 @@ export async function verifyFile(file: string, options: VerifyOptions, manifest 
   try {
     bytes = readVerifiable(file, shown);
   } catch (e) {
-    if (!(e instanceof VerifyError)) throw e;
+    if (!(e instanceof DamagedPdfError)) throw e;
     return { file, shown, sha256: null, refused: e.message, document: { kind: 'unsigned' }, signatures: [], problems: [e.message], ok: false };
   }
   let verdicts: SignatureVerdict[];
   try {
+    // pdf-lib and pkijs load only for a file that passed the cheap checks.
+    const { verifySignatures } = await import('./verify.js');
     verdicts = await verifySignatures(bytes, shown);
   } catch (e) {
-    if (!(e instanceof VerifyError)) throw e;
+    if (!(e instanceof DamagedPdfError)) throw e;
     return { file, shown, sha256: sha256(bytes), refused: e.message, document: { kind: 'unsigned' }, signatures: [], problems: [e.message], ok: false };
   }
   const first = verdicts[0];
   const document = provenance(bytes, first?.contentsAt ?? null, manifest);
   const documentId = document.kind === 'built' ? document.document : document.kind === 'other-version' ? document.metadata.documentId : null;
+  const members = verdicts.length > 0 ? await options.members() : null;
   const signatures = verdicts.map((v) => ({
     ...v,
-    attribution: attribute({ file, signedDir: options.signedDir, members: options.members, document: documentId, signatures: verdicts.length, organisation: v.certificate?.subject.organisation ?? null }),
+    attribution: attribute({ file, signedDir: options.signedDir, members, document: documentId, signatures: verdicts.length, organisation: v.certificate?.subject.organisation ?? null }),
   }));
   const problems: string[] = [];
   if (verdicts.length === 0) problems.push(`${shown} carries no signature`);

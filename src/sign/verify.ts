@@ -6,15 +6,11 @@
  * Cheap checks first, as for signing: a file of garbage is refused by sound.ts before pdf-lib
  * or the cryptography is loaded.
  */
-import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
-import { UserError } from '../errors.js';
 import { checkCms, CmsError } from './cms.js';
-import { assertSoundPdf, DamagedPdfError, startXref } from './sound.js';
+import { DamagedPdfError } from './sound.js';
 import { unescapeDn } from './names.js';
-
-export class VerifyError extends UserError {}
 
 /** Distinguished-name attributes of a certificate, as text (Node prints one per line). */
 export interface Name {
@@ -82,21 +78,6 @@ export interface RawSignature {
   readonly subFilter: string | null;
 }
 
-/** The bytes of a PDF to verify, or a one-line refusal: any PDF, kansli's or not, but whole. */
-export function readVerifiable(file: string, shown = file): Buffer {
-  if (!existsSync(file)) throw new VerifyError(`${shown}: no such file`);
-  if (!statSync(file).isFile()) throw new VerifyError(`${shown} is not a file`);
-  const bytes = readFileSync(file);
-  try {
-    startXref(bytes, shown);
-    assertSoundPdf(bytes, shown, 'kansli verifies only whole files: ask the signer for an undamaged copy');
-  } catch (e) {
-    if (e instanceof DamagedPdfError) throw new VerifyError(e.message);
-    throw e;
-  }
-  return bytes;
-}
-
 const text = (value: PDFObject | undefined): string | null =>
   value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : value instanceof PDFName ? value.decodeText() : null;
 
@@ -106,7 +87,7 @@ export async function rawSignatures(bytes: Buffer, shown: string): Promise<RawSi
   try {
     doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true, ignoreEncryption: true });
   } catch (e) {
-    throw new VerifyError(`${shown} is damaged (${(e as Error).message.split('\n')[0]}); kansli verifies only whole files`);
+    throw new DamagedPdfError(`${shown} is damaged (${(e as Error).message.split('\n')[0]}); kansli verifies only whole files`);
   }
   const lookup = <T extends PDFObject>(v: PDFObject | undefined): T | undefined => (v instanceof PDFRef ? (doc.context.lookup(v) as T | undefined) : (v as T | undefined));
   const form = lookup<PDFDict>(doc.catalog.get(PDFName.of('AcroForm')));
@@ -289,8 +270,4 @@ export async function verifySignatures(bytes: Buffer, shown: string): Promise<Si
     });
   }
   return verdicts;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
