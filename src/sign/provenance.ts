@@ -35,6 +35,8 @@ export type Provenance =
       readonly build: { readonly timestamp: string; readonly sources: string | null };
       readonly charter: { readonly version: string; readonly label: string | null };
       readonly printsCharterVersion: string | null;
+      /** How many bytes of the signed file are the letter as built. */
+      readonly baseBytes: number;
     }
   | {
       readonly kind: 'other-version';
@@ -86,7 +88,7 @@ export function provenance(bytes: Buffer, contentsAt: number | null, manifest: {
   const base = bases[0];
   if (!base) return { kind: 'not-kansli', why: 'no document ends before its first signature' };
   if (manifest) {
-    const hashes = new Set(bases.map(sha256));
+    const hashes = new Map(bases.map((b) => [sha256(b), b.length]));
     const entry = manifest.manifest.files.find((f) => f.format === 'pdf' && hashes.has(f.sha256));
     if (entry) {
       const meta = kansliMetadata(base);
@@ -99,6 +101,7 @@ export function provenance(bytes: Buffer, contentsAt: number | null, manifest: {
         build: { timestamp: manifest.manifest.timestamp, sources: manifest.manifest.sources },
         charter: manifest.manifest.charter,
         printsCharterVersion: meta?.charterVersion ?? null,
+        baseBytes: hashes.get(entry.sha256)!,
       };
     }
   }

@@ -147,6 +147,16 @@ export async function verifyFile(file: string, options: VerifyOptions, manifest 
   if (verdicts.length === 0) problems.push(`${shown} carries no signature`);
   const doc = documentProblem(document);
   if (doc) problems.push(doc);
+  if (document.kind === 'built') {
+    const { changesBeyondSigning } = await import('./changes.js');
+    let changes: string[];
+    try {
+      changes = await changesBeyondSigning(bytes.subarray(0, document.baseBytes), bytes);
+    } catch (e) {
+      changes = [`the file cannot be compared with the letter (${(e as Error).message.split('\n')[0]})`];
+    }
+    if (changes.length > 0) problems.push(`the signed file changes the letter beyond adding signatures: ${changes.join('; ')}`);
+  }
   return { file, shown, sha256: sha256(bytes), refused: null, document, signatures, problems, ok: problems.length === 0 && signatures.every((s) => s.ok) };
 }
 

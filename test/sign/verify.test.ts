@@ -38,6 +38,21 @@ const verifyJson = (cwd: string, files: string[], extra: string[] = []) => {
   return { ...r, report: JSON.parse(r.stdout) as { ok: boolean; files: JsonFile[] } };
 };
 
+/**
+ * `bytes` with a well-formed incremental update appended, as any PDF editor writes one: object
+ * `number` (a new one when null) redefined as `body`. Returns the file and the update.
+ */
+function appendUpdate(bytes: Buffer, number: number | null, body: string): [Buffer, string] {
+  const tail = bytes.toString('latin1');
+  const prev = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)![1];
+  const root = [...tail.matchAll(/\/Root (\d+ \d+ R)/g)].pop()![1];
+  const size = Number([...tail.matchAll(/\/Size (\d+)/g)].pop()![1]);
+  const n = number ?? size;
+  const object = `${n} 0 obj\n${body}\nendobj\n`;
+  const update = `${object}xref\n${n} 1\n${String(bytes.length).padStart(10, '0')} 00000 n \ntrailer\n<< /Size ${Math.max(size, n + 1)} /Root ${root} /Prev ${prev} >>\nstartxref\n${bytes.length + Buffer.byteLength(object, 'latin1')}\n%%EOF\n`;
+  return [Buffer.concat([bytes, Buffer.from(update, 'latin1')]), update];
+}
+
 /** A project folder (no kansli.yaml: the folder itself, with content/, output/ and signerat/) with the letter built. */
 function project(name: string): { root: string; letter: string; copies: string } {
   const root = join(tempDir('kansli-verify-'), name);
@@ -135,19 +150,31 @@ describe.runIf(has('openssl') && has('pdfsig'))('kansli verify', () => {
   it('fails changes appended after the last signature, which no signature covers', () => {
     const file = join(certs, 'tillägg.pdf');
     const bytes = readFileSync(koping);
-    const tail = bytes.toString('latin1');
-    // A well-formed incremental update of one new object, as any PDF editor appends.
-    const prev = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)![1];
-    const root = [...tail.matchAll(/\/Root (\d+ \d+ R)/g)].pop()![1];
-    const size = Number([...tail.matchAll(/\/Size (\d+)/g)].pop()![1]);
-    const object = `${size} 0 obj\n(tillagt)\nendobj\n`;
-    const update = `${object}xref\n${size} 1\n${String(bytes.length).padStart(10, '0')} 00000 n \ntrailer\n<< /Size ${size + 1} /Root ${root} /Prev ${prev} >>\nstartxref\n${bytes.length + object.length}\n%%EOF\n`;
-    writeFileSync(file, Buffer.concat([bytes, Buffer.from(update, 'latin1')]));
+    const [changed, update] = appendUpdate(bytes, null, '(tillagt)');
+    writeFileSync(file, changed);
     const { status, report } = verifyJson(p.root, [file]);
     expect(status).toBe(1);
     const [s] = report.files[0]!.signatures;
     expect(s).toMatchObject({ ok: false, intact: true, signatureValid: true });
     expect(s!.problems).toEqual([`the file was changed after the last signature: ${update.length} bytes at its end are covered by no signature`]);
+  });
+
+  it('fails a letter whose page was replaced between two signatures, though both signatures hold', () => {
+    const file = join(p.copies, 'utbytt-sida.pdf');
+    const bytes = readFileSync(koping);
+    // The first page's content stream, replaced by an update of its own (as an editor would)…
+    const page = /\/Type \/Page\n[^]*?\/Contents (\d+) 0 R/.exec(bytes.toString('latin1'));
+    expect(page).not.toBeNull();
+    const text = 'BT /F1 12 Tf 72 720 Td (Annat) Tj ET';
+    writeFileSync(file, appendUpdate(bytes, Number(page![1]), `<< /Length ${text.length} >>\nstream\n${text}\nendstream`)[0]);
+    // …and then signed again, so that no byte is unsigned.
+    expect(sign(file, certificate(certs, 'andra', '/CN=Andra Signatur/O=Sala kommun/C=SE'), ['--location', 'Sala']).status).toBe(0);
+    const { status, report } = verifyJson(p.root, [file]);
+    expect(status).toBe(1);
+    const [f] = report.files;
+    expect(f!.document.kind).toBe('built'); // the bytes before the first signature are the letter…
+    expect(f!.signatures.map((s) => s.ok)).toEqual([true, true]); // …each signature holds…
+    expect(f!.problems).toEqual([`the signed file changes the letter beyond adding signatures: a stream of the letter (object ${page![1]}: page content, a font or an image) is replaced`]);
   });
 
   it('records verified signatures into documents.yaml, keeping every comment, all or nothing', () => {
