@@ -40,7 +40,7 @@ async function readMembers(contentDir: string, templatesDir: string, required: b
 }
 
 /** The records --record writes, or why it writes none. */
-export function recordsOf(reports: readonly FileReport[], projectRoot: string): VerifiedSignature[] | string[] {
+export function recordsOf(reports: readonly FileReport[], projectRoot: string): { readonly records: VerifiedSignature[] } | { readonly refused: string[] } {
   const why: string[] = [];
   const records: VerifiedSignature[] = [];
   for (const r of reports) {
@@ -72,7 +72,7 @@ export function recordsOf(reports: readonly FileReport[], projectRoot: string): 
     if (other) why.push(`${rec.file} and ${other.file} both carry a signature for ${rec.party} on ${rec.document}: keep one copy`);
     seen.set(key, rec);
   }
-  return why.length > 0 ? why : records;
+  return why.length > 0 ? { refused: why } : { records };
 }
 
 export async function runVerify(command: VerifyCommand): Promise<VerifyOutcome> {
@@ -85,14 +85,14 @@ export async function runVerify(command: VerifyCommand): Promise<VerifyOutcome> 
   let ok = reports.every((r) => r.ok);
   const recorded: string[] = [];
   if (command.record) {
-    const records = recordsOf(reports, command.projectRoot);
-    if (records.length > 0 && typeof records[0] === 'string') {
+    const outcome = recordsOf(reports, command.projectRoot);
+    if ('refused' in outcome) {
       ok = false;
-      recorded.push('nothing was recorded:', ...(records as string[]).map((w) => `  ${w}`));
+      recorded.push('nothing was recorded:', ...outcome.refused.map((w) => `  ${w}`));
     } else {
       const file = join(command.contentDir, 'documents.yaml');
-      await withLock(file, 'another kansli verify --record', () => writeRecords(file, command, records as VerifiedSignature[]), { waitMs: 120_000 });
-      for (const rec of records as VerifiedSignature[]) recorded.push(`recorded ${rec.party}'s signature on ${rec.document} (${rec.date}), verified ${rec.file}`);
+      await withLock(file, 'another kansli verify --record', () => writeRecords(file, command, outcome.records), { waitMs: 120_000 });
+      for (const rec of outcome.records) recorded.push(`recorded ${rec.party}'s signature on ${rec.document} (${rec.date}), verified ${rec.file}`);
     }
   }
   const json = {

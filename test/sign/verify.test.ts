@@ -8,7 +8,9 @@
 import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordInText, type VerifiedSignature } from '../../src/sign/record.js';
 import { signPdf } from '../../src/sign/sign.js';
+import { rangeProblem, type RawSignature } from '../../src/sign/verify.js';
 import { CONTENT, edit, has, kansli, run, tempDir } from '../helpers.js';
 import { caIssuedCertificate, certificate, expiredCertificate, PASS, pdfsig, sign } from './certs.js';
 
@@ -264,5 +266,48 @@ describe.runIf(has('openssl') && has('pdfsig'))('kansli verify', () => {
     expect(unsigned.stdout).toMatch(/avsiktsforklaring\.pdf carries no signature/);
     expect(kansli(['verify'], { cwd: p.root }).status).toBe(2);
     expect(kansli(['verify', koping, '--bogus'], { cwd: p.root }).status).toBe(2);
+  });
+});
+
+describe('recordInText: only the records change', () => {
+  const koping: VerifiedSignature = { document: 'brev', party: 'koping', name: 'Åsa Öberg', date: '2026-12-02', place: 'Köping', file: 'signerat/brev/koping.pdf', sha256: 'a'.repeat(64) };
+  const sala: VerifiedSignature = { ...koping, party: 'sala', name: 'Sören Säll', place: null, file: 'signerat/brev/sala.pdf' };
+  const verified = (s: VerifiedSignature) => `verified: { file: ${s.file}, sha256: ${s.sha256} }`;
+
+  it('adds a signatures list to a document that has none yet', () => {
+    const text = 'documents:\n  - id: brev # the letter\n    signatories: members\n\n  - id: annat\n';
+    expect(recordInText(text, 'd.yaml', [koping])).toBe(
+      `documents:\n  - id: brev # the letter\n    signatories: members\n    signatures:\n      - { party: koping, name: Åsa Öberg, date: "2026-12-02", place: Köping, method: electronic, ${verified(koping)} }\n\n  - id: annat\n`,
+    );
+  });
+
+  it('appends to a block list after its last record, keeping a comment on it', () => {
+    const text = `documents:\n  - id: brev\n    signatories: members\n    signatures:\n      - { party: sala, date: "2022-06-20", place: Sala, method: ink } # on paper\n`;
+    const out = recordInText(text, 'd.yaml', [koping]);
+    expect(out).toBe(`${text}      - { party: koping, name: Åsa Öberg, date: "2026-12-02", place: Köping, method: electronic, ${verified(koping)} }\n`);
+  });
+
+  it('takes the place from the record when the signature gives none, and refuses when neither does', () => {
+    const text = `documents:\n  - id: brev\n    signatories: members\n    signatures: [{ party: sala, date: "2022-06-20", place: Sala, method: ink }]\n`;
+    expect(recordInText(text, 'd.yaml', [sala])).toBe(`documents:\n  - id: brev\n    signatories: members\n    signatures:\n      - { party: sala, date: "2026-12-02", place: Sala, method: electronic, name: Sören Säll, ${verified(sala)} }\n`);
+    expect(() => recordInText('documents:\n  - id: brev\n    signatories: members\n    signatures: []\n', 'd.yaml', [sala])).toThrow(/the signature of sala on brev says no place \(\/Location\) and there is no record to take one from/);
+  });
+
+  it('refuses a document without signatories, or one the content does not have', () => {
+    expect(() => recordInText('documents:\n  - id: brev\n', 'd.yaml', [koping])).toThrow(/document "brev" in d\.yaml has no "signatories: members"/);
+    expect(() => recordInText('documents:\n  - id: annat\n', 'd.yaml', [koping])).toThrow(/d\.yaml has no document "brev"/);
+  });
+});
+
+describe('rangeProblem: a byte range must leave out exactly its own signature', () => {
+  const bytes = Buffer.from('%PDF-1.7 /ByteRange [0 20 26 10] /Contents <abcd> rest-of-it');
+  const sig = (byteRange: [number, number, number, number], contents = 'abcd'): RawSignature => ({ field: null, byteRange, contents: Buffer.from(contents, 'hex'), name: null, time: null, reason: null, location: null, subFilter: null });
+  const at = bytes.indexOf('<abcd>');
+  it('accepts the exact gap and refuses any other', () => {
+    expect(rangeProblem(bytes, sig([0, at, at + 6, bytes.length - at - 6]))).toBeNull();
+    expect(rangeProblem(bytes, sig([0, at - 1, at + 6, bytes.length - at - 6]))).toBe('its /ByteRange leaves out more than the signature itself');
+    expect(rangeProblem(bytes, sig([0, at, at + 6, bytes.length - at - 6], 'abce'))).toBe('its /ByteRange leaves out a string other than this signature');
+    expect(rangeProblem(bytes, sig([1, at, at + 6, 1]))).toBe('its /ByteRange does not start at the first byte');
+    expect(rangeProblem(bytes, sig([0, at, at + 6, bytes.length]))).toMatch(/does not lie within the file/);
   });
 });
