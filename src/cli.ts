@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BuildResult, ProgressEvent } from './pipeline/build.js';
 import { displayPath, formatProblem, ProblemsError, TemplateError, type Problem } from './content/problems.js';
 import { rescueWarning, type Rescued } from './sign/rescue.js';
+import { signedDirFor } from './sign/place.js';
 import { UserError } from './errors.js';
 import { fileSystemError } from './fs-errors.js';
 import { describeProblem, githubAnnotation, summary } from './report.js';
@@ -495,6 +496,38 @@ program
       stdout(`kansli sign: ${displayPath(result.output)} signed by ${result.signer} (signature ${result.signatures}${added})`);
     } catch (e) {
       fail(e);
+    }
+  });
+
+program
+  .command('verify')
+  .description('check every signature in signed PDFs: signer, time, intact bytes, certificate, and whether the document is the letter kansli built')
+  .argument('<files...>', 'signed PDFs')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's): its members, and with --record its documents.yaml")
+  .option('--out <dir>', "output folder whose manifest.json says what kansli built (default: the project's)")
+  .option('--signed <dir>', 'folder of signed documents (default: signerat beside the output folder)')
+  .option('--json', 'print a machine-readable report on stdout')
+  .option('--record', 'write the verified signatures into documents.yaml (comments and layout kept)')
+  .action(async (files: string[], opts: { project?: string; content?: string; out?: string; signed?: string; json?: boolean; record?: boolean }) => {
+    const where = paths(opts, opts.record === true);
+    try {
+      const { runVerify } = await import('./sign/verify-command.js');
+      const { ok, lines, json, recorded } = await runVerify({
+        files: files.map((f) => resolve(f)),
+        contentDir: where.contentDir,
+        templatesDir: where.templatesDir,
+        outDir: where.outDir,
+        signedDir: signedOption(opts, where).signedDir ?? (opts.out !== undefined ? signedDirFor(where.outDir) : where.project.signedDir),
+        projectRoot: where.project.root,
+        record: opts.record === true,
+      });
+      if (opts.json) stdout(JSON.stringify(json, null, 2));
+      else for (const line of lines) stdout(line);
+      for (const line of recorded) stderr(`kansli verify: ${line}`);
+      if (!ok) process.exit(1);
+    } catch (e) {
+      fail(e, opts.record === true);
     }
   });
 

@@ -202,6 +202,8 @@ export interface SignatureRecord {
   readonly date: string;
   readonly place: string;
   readonly method: SigningMethod;
+  /** Written by `kansli verify --record`: the signed PDF that proved this signature, and its SHA-256. */
+  readonly verified?: { readonly file: string; readonly sha256: string };
 }
 
 /** The case officer (handläggare) who prepares a paper: never someone the sources do not name. */

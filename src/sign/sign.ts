@@ -21,6 +21,7 @@ import { UserError } from '../errors.js';
 import { withLock } from '../lock.js';
 import { signTarget } from './place.js';
 import { assertKansliPdf, assertSoundPdf, readSignable } from './sound.js';
+import { unescapeDn } from './names.js';
 
 export const PASSPHRASE_VARIABLE = 'KANSLI_CERT_PASSPHRASE';
 /** Room for the CMS signature: a certificate chain of a few certificates fits with margin. */
@@ -76,10 +77,7 @@ function commonName(cert: X509Certificate): string {
   return cn ? unescapeDn(cn.slice(3)) : cert.subject.replace(/\n/g, ', ');
 }
 
-/** An RFC 4514 attribute value as text: `\,` is a comma, `\2C` too. */
-export function unescapeDn(value: string): string {
-  return value.replace(/\\([0-9a-fA-F]{2}|.)/g, (_, c: string) => (c.length === 2 ? String.fromCharCode(parseInt(c, 16)) : c));
-}
+export { unescapeDn };
 
 export function checkValidity(cert: X509Certificate, now: Date): void {
   const name = commonName(cert);

@@ -40,6 +40,19 @@ export function readSignable(file: string): Buffer {
   return bytes;
 }
 
+/**
+ * The bytes of a PDF to verify, or a one-line refusal: any PDF, kansli's or not, but whole.
+ * Light, like readSignable: garbage is refused before pdf-lib or the cryptography loads.
+ */
+export function readVerifiable(file: string, shown = file): Buffer {
+  if (!existsSync(file)) throw new DamagedPdfError(`${shown}: no such file`);
+  if (!statSync(file).isFile()) throw new DamagedPdfError(`${shown} is not a file`);
+  const bytes = readFileSync(file);
+  startXref(bytes, shown);
+  assertSoundPdf(bytes, shown, 'kansli verifies only whole files: ask the signer for an undamaged copy');
+  return bytes;
+}
+
 /** More sections than any real file has: a loop of /Prev pointers, or a hostile file. */
 const MAX_SECTIONS = 10_000;
 
@@ -53,9 +66,9 @@ export function startXref(bytes: Buffer, file: string): number {
   return Number(tail[1]);
 }
 
-/** Throws DamagedPdfError unless every cross-reference section and the objects it lists are where they claim. */
-export function assertSoundPdf(bytes: Buffer, file: string): void {
-  const damaged = (why: string): DamagedPdfError => new DamagedPdfError(`${file} is damaged (${why}); kansli signs only whole files: build it again, or sign an undamaged copy`);
+/** Throws DamagedPdfError (ending in `advice`) unless every cross-reference section and the objects it lists are where they claim. */
+export function assertSoundPdf(bytes: Buffer, file: string, advice = 'kansli signs only whole files: build it again, or sign an undamaged copy'): void {
+  const damaged = (why: string): DamagedPdfError => new DamagedPdfError(`${file} is damaged (${why}); ${advice}`);
   const seen = new Set<number>();
   let offset: number | null = startXref(bytes, file);
   while (offset !== null) {
