@@ -170,9 +170,9 @@ program
   .action(async (opts: { project?: string; content?: string; format: 'text' | 'github' }) => {
     const { check } = await import('./pipeline/build.js');
     const github = opts.format === 'github';
-    const { contentDir, templatesDir } = paths(opts, false);
+    const { contentDir, templatesDir, project } = paths(opts, false);
     try {
-      const { warnings } = check({ contentDir, templatesDir });
+      const { warnings } = check({ contentDir, templatesDir, typography: project.typography });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
@@ -206,6 +206,7 @@ function buildOptions(opts: BuildFlags, where: Paths) {
     contentDir: where.contentDir,
     templatesDir: where.templatesDir,
     outDir: where.outDir,
+    typography: where.project.typography,
     ...signedOption(opts, where),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
@@ -438,9 +439,9 @@ program
   .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
     const { check } = await import('./pipeline/build.js');
     const { formatStatus, signatureStatus } = await import('./pipeline/status.js');
-    const { contentDir, templatesDir } = paths(opts, false);
+    const { contentDir, templatesDir, project } = paths(opts, false);
     try {
-      const { content } = check({ contentDir, templatesDir });
+      const { content } = check({ contentDir, templatesDir, typography: project.typography });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));

@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { useFaces } from '../content/coverage.js';
 import { loadContent } from '../content/load.js';
-import type { Problem } from '../content/problems.js';
+import { ProblemsError, type Problem } from '../content/problems.js';
+import { DEFAULT_TYPOGRAPHY, type ResolvedStyle } from '../project/style.js';
 import type { Content } from '../content/types.js';
 import { TEMPLATE_DIR, templateNames } from '../render/template-files.js';
 import { charterHash, sharedView, type SharedView } from '../render/view.js';
@@ -48,6 +50,8 @@ export function buildTimestamp(env: NodeJS.ProcessEnv = process.env): Date {
 export interface CheckOptions {
   readonly contentDir: string;
   readonly templatesDir?: string;
+  /** The project's typography (kansli.yaml's style; Project.typography); default kansli's own. */
+  readonly typography?: ResolvedStyle;
 }
 
 export interface CheckResult {
@@ -58,8 +62,12 @@ export interface CheckResult {
 /** Validates content (schemas and rules); throws ProblemsError with every error. */
 export function check(options: CheckOptions): CheckResult {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
+  const typography = options.typography ?? DEFAULT_TYPOGRAPHY;
+  // The content is checked against the fonts the documents will use: the project's, if any.
+  const fontProblems = useFaces(typography.look.faces, typography.origins);
+  if (fontProblems.length > 0) throw new ProblemsError(fontProblems);
   const { content, warnings } = loadContent(options.contentDir, templateNames(templatesDir));
-  return { content, warnings };
+  return { content, warnings: [...typography.warnings, ...warnings] };
 }
 
 export interface BuildOptions extends CheckOptions, PlanOptions {
@@ -135,7 +143,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Fail before any work if the output folder is one we must not replace.
   assertOutside(place, { content: options.contentDir, templates: templatesDir });
   assertReplaceable(options.outDir);
-  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp);
+  const look = (options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp, look);
   const quick = (): BuildResult | null => {
     // A folder an interrupted run left behind is repaired first, under the lock.
     if (sources === null || options.force || leftovers(place).length > 0) return null;
@@ -156,7 +165,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (done) return done;
       let pool: Pool | null = null;
       try {
-        const result = await buildLocked({ options, place: locked, templatesDir, timestamp, sources, startWorkers: (count) => (pool ??= startPool(templatesDir, count)) });
+        const result = await buildLocked({ options, place: locked, templatesDir, timestamp, sources, startWorkers: (count) => (pool ??= startPool(templatesDir, look, count)) });
         return { ...result, notices: [...repaired, ...result.notices], rescued };
       } finally {
         await (pool as Pool | null)?.close();
@@ -211,7 +220,8 @@ async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescue
   const partial = isPartial(options) && !damaged;
   const units = plan(content, partial ? options : {});
   const shared = sharedView(content);
-  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp);
+  const look = (options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp, look);
 
   // What to render: the stale units, and in a partial build the kept ones that must follow.
   const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
@@ -281,7 +291,8 @@ async function renderUnits(ctx: BuildContext, content: Content, shared: SharedVi
     return rendered;
   }
   const { loadTemplates, loadFonts, produce } = await loadEngine();
-  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp };
+  const look = (ctx.options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(look.faces), look, timestamp: ctx.timestamp };
   for (const unit of stale) {
     finish(await produce(shop, unit));
     // produce() resolves without returning to the event loop: let a SIGINT or SIGTERM be handled between documents.

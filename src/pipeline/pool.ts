@@ -9,6 +9,7 @@ import { TemplateError, type Problem } from '../content/problems.js';
 import { unitRef, type Unit } from './plan.js';
 import type { Produced } from './render.js';
 import type { WorkerInit, WorkerMessage, WorkerReply } from './worker.js';
+import { DEFAULT_LOOK, type Look } from '../write/look.js';
 
 /**
  * The worker's compiled module. Tests run this file from src/ (as TypeScript), but a worker
@@ -49,8 +50,8 @@ export function workerCount(requested: number, units: number, cores = availableP
   return Math.max(1, Math.min(requested, cores, units));
 }
 
-export function startPool(templatesDir: string, count = defaultWorkers()): Pool {
-  const init: WorkerInit = { templatesDir };
+export function startPool(templatesDir: string, look: Look = DEFAULT_LOOK, count = defaultWorkers()): Pool {
+  const init: WorkerInit = { templatesDir, look };
   const limit = Math.max(1, workerCount(count, Infinity));
   // Started when a run knows how many units it has (workerCount), and kept for the next run.
   const workers: Worker[] = [];

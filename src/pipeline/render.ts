@@ -10,6 +10,7 @@ import type { TemplateSet } from '../render/templates.js';
 import { documentView, type SharedView } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
 import type { Fonts } from '../write/fonts.js';
+import { DEFAULT_LOOK, type Look } from '../write/look.js';
 import { writePdf } from '../write/pdf.js';
 import { track, type ReadPath } from './deps.js';
 import type { Format, Unit } from './plan.js';
@@ -42,6 +43,8 @@ export interface Workshop {
   readonly shared: SharedView;
   readonly templates: TemplateSet;
   readonly fonts: Fonts;
+  /** Page, accent colour and Word template; default kansli's own. */
+  readonly look?: Look;
   readonly timestamp: Date;
 }
 
@@ -49,8 +52,9 @@ export async function produce(shop: Workshop, unit: Unit): Promise<Produced> {
   const started = performance.now();
   const { model, reads } = renderTracked(shop.content, shop.shared, shop.templates, unit, shop.timestamp);
   const files: { format: Format; bytes: Uint8Array }[] = [];
+  const look = shop.look ?? DEFAULT_LOOK;
   for (const format of unit.formats) {
-    files.push({ format, bytes: format === 'pdf' ? await writePdf(model, shop.fonts) : await writeDocx(model) });
+    files.push({ format, bytes: format === 'pdf' ? await writePdf(model, shop.fonts, look) : await writeDocx(model, { fonts: shop.fonts, look }) });
   }
   return { stem: unit.stem, files, reads, milliseconds: performance.now() - started };
 }

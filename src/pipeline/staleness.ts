@@ -11,6 +11,7 @@ import type { Content } from '../content/types.js';
 import { templateDigest } from '../render/template-files.js';
 import { charterHash, documentView, type SharedView } from '../render/view.js';
 import { fontDigest } from '../write/font-files.js';
+import { lookDigest, type Look } from '../write/look.js';
 import { codeDigest } from './code.js';
 import { fingerprint } from './deps.js';
 import { GENERATOR } from './fresh.js';
@@ -24,8 +25,10 @@ export interface Fingerprints {
   file(unitInputs: string, format: Format): string;
 }
 
-export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date): Fingerprints {
-  const base = `${GENERATOR}\n${codeDigest()}\n${templateDigest(templatesDir)}\n${fontDigest()}`;
+export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date, look: Look): Fingerprints {
+  const style = lookDigest(look);
+  // The default look adds nothing, so that builds without a style keep their fingerprints.
+  const base = `${GENERATOR}\n${codeDigest()}\n${templateDigest(templatesDir)}\n${fontDigest()}${style === '' ? '' : `\nstyle ${style}`}`;
   return {
     unit: (unit, reads) => fingerprint(`${base}\n${unit.stem}\n${JSON.stringify(documentMeta(content, unit, timestamp))}`, documentView(shared, unit.document, unit.member), reads),
     file: (unitInputs, format) => createHash('sha256').update(`${unitInputs}\n${format}`).digest('hex'),

@@ -9,9 +9,12 @@ import { sharedView } from '../render/view.js';
 import { loadEngine } from './load-engine.js';
 import { resolveUnit, type UnitRef } from './plan.js';
 import type { Produced, Workshop } from './render.js';
+import type { Look } from '../write/look.js';
 
 export interface WorkerInit {
   readonly templatesDir: string;
+  /** The project's fonts, colour, page and Word template. */
+  readonly look: Look;
 }
 
 export type WorkerMessage =
@@ -22,15 +25,15 @@ export type WorkerReply =
   | { readonly ok: true; readonly id: number; readonly produced: Produced }
   | { readonly ok: false; readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly problem?: unknown } };
 
-const { templatesDir } = workerData as WorkerInit;
+const { templatesDir, look } = workerData as WorkerInit;
 const { loadTemplates, loadFonts, produce } = await loadEngine();
 const templates = loadTemplates(templatesDir);
-const fonts = loadFonts();
+const fonts = loadFonts(look.faces);
 let shop: Workshop | undefined;
 
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'content') {
-    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, timestamp: message.timestamp };
+    shop = { content: message.content, shared: sharedView(message.content), templates, fonts, look, timestamp: message.timestamp };
     return;
   }
   const { id } = message;

@@ -12,6 +12,7 @@ import { displayPath, ProblemsError, sortProblems, START } from '../content/prob
 import { validateSchema } from '../content/schema.js';
 import { parseYaml } from '../content/yaml.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_TYPOGRAPHY, resolveStyle, type ResolvedStyle } from './style.js';
 
 export const PROJECT_FILE = 'kansli.yaml';
 
@@ -31,6 +32,11 @@ export interface Project {
   readonly signedDir: string;
   /** Style settings as the project file gives them (a mapping; validated further elsewhere). */
   readonly style: Readonly<Record<string, unknown>>;
+  /**
+   * The typography settings of `style` (fonts, accent colour, page, reference DOCX), checked:
+   * the writers' Look, where each font was named, and warnings (a family without its italic).
+   */
+  readonly typography: ResolvedStyle;
 }
 
 export interface ResolveOptions {
@@ -94,10 +100,12 @@ export function loadProject(path: string): Project {
   }
   const problems = validateSchema('project', parsed.parsed);
   if (problems.length > 0) throw new ProblemsError(sortProblems(problems));
-  return folders(dirname(file), file, parsed.parsed.data as ProjectFile);
+  const { style, errors } = resolveStyle(dirname(file), parsed.parsed);
+  if (errors.length > 0) throw new ProblemsError(sortProblems(errors));
+  return folders(dirname(file), file, parsed.parsed.data as ProjectFile, style);
 }
 
-function folders(root: string, file: string | null, given: ProjectFile): Project {
+function folders(root: string, file: string | null, given: ProjectFile, typography: ResolvedStyle = DEFAULT_TYPOGRAPHY): Project {
   const at = (key: keyof typeof DEFAULT_FOLDERS): string => resolve(root, given[key] ?? DEFAULT_FOLDERS[key]);
   return {
     root,
@@ -108,5 +116,6 @@ function folders(root: string, file: string | null, given: ProjectFile): Project
     outDir: at('output'),
     signedDir: at('signed'),
     style: given.style ?? {},
+    typography,
   };
 }
