@@ -274,6 +274,8 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number,
 async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) => void): Promise<BuildResult> {
   const { build } = await import('./pipeline/build.js');
   const bar = await progress(!opts.json);
+  // The style's warnings (a font family without its italic) are said on every build, not only by check.
+  if (!opts.json) for (const w of where.project.typography.warnings) stderr(describeProblem(w));
   try {
     const result = await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
     printNotices(result.notices);
@@ -292,7 +294,8 @@ function printBuild(result: BuildResult, where: Paths, started: number): void {
     stdout(`kansli build: ${displayPath(where.outDir)} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
     return;
   }
-  const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
+  const facts = result.warnings.filter((w) => !where.project.typography.warnings.includes(w)).length;
+  const unknown = facts > 0 ? `; ${facts} unknown facts, listed by kansli check` : '';
   stdout(`kansli build: wrote ${result.written.length} files, skipped ${result.skipped.length} unchanged, in ${seconds} s${unknown}`);
   for (const line of summaryLines(result)) stdout(line);
 }

@@ -115,17 +115,29 @@ let project: { readonly ranges: Readonly<Partial<Record<FontName, Ranges>>>; rea
 /** A project font's coverage and name, remembered by path, size and time (a check reads each once). */
 const read = new Map<string, { readonly ranges: Ranges; readonly name: string } | { readonly problem: string }>();
 
+/** fontkit reads OS/2 fsType as its flags (bit 1: restricted licence, 2: preview, 3: editable, 8: no subsetting, 9: bitmaps only). */
+interface FsType {
+  readonly noEmbedding?: boolean;
+  readonly viewOnly?: boolean;
+  readonly editable?: boolean;
+  readonly noSubsetting?: boolean;
+  readonly bitmapOnly?: boolean;
+}
+
 interface ParsedFace {
   readonly characterSet?: number[];
   readonly fullName?: string | null;
   readonly familyName?: string | null;
-  readonly 'OS/2'?: { readonly fsType?: number | { readonly value?: number } };
+  readonly 'OS/2'?: { readonly fsType?: FsType };
 }
 
-/** OS/2 fsType: bit 1 alone (restricted licence) or bit 9 (bitmaps only) forbid embedding outlines. */
-function embeddingForbidden(fsType: number): boolean {
-  const restricted = (fsType & 0x000e) === 0x0002;
-  return restricted || (fsType & 0x0200) !== 0;
+/** Why a font's licence bits (OS/2 fsType) forbid what the PDF does with it, or null. */
+export function licenceProblem(fsType: FsType | undefined): string | null {
+  if (!fsType) return null;
+  if (fsType.noEmbedding && !fsType.viewOnly && !fsType.editable) return 'a font whose licence forbids embedding it (OS/2 fsType: restricted), which PDF/A requires: use another font, or ask its maker for an embeddable licence';
+  if (fsType.bitmapOnly) return 'a font whose licence allows embedding its bitmaps only (OS/2 fsType), not the outlines a PDF needs: use another font';
+  if (fsType.noSubsetting) return "a font whose licence forbids subsetting it (OS/2 fsType), and kansli embeds the characters a document uses: use another font";
+  return null;
 }
 
 function readProjectFace(path: string): { readonly ranges: Ranges; readonly name: string } | { readonly problem: string } {
@@ -136,10 +148,9 @@ function readProjectFace(path: string): { readonly ranges: Ranges; readonly name
     try {
       const fontkit = require('fontkit') as { create(b: Uint8Array): ParsedFace & { fonts?: unknown } };
       const font = fontkit.create(readFileSync(path));
-      const os2 = font['OS/2'];
-      const fsType = typeof os2?.fsType === 'number' ? os2.fsType : 0;
+      const licence = licenceProblem(font['OS/2']?.fsType);
       if (!Array.isArray(font.characterSet) || font.characterSet.length === 0) known = { problem: 'a font without a character map (cmap): it maps no character to a glyph' };
-      else if (embeddingForbidden(fsType)) known = { problem: "a font whose licence forbids embedding it (OS/2 fsType), which PDF/A requires: use another font, or ask its maker for an embeddable licence" };
+      else if (licence !== null) known = { problem: licence };
       else known = { ranges: toRanges(font.characterSet), name: font.fullName ?? font.familyName ?? path };
     } catch (e) {
       known = { problem: `not a font kansli can read (${(e as Error).message})` };

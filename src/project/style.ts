@@ -210,14 +210,14 @@ export function resolveStyle(root: string, parsed: ParsedYaml): { style: Resolve
       origins[face] = { file: parsed.file, position: at(['style', 'fonts', name, from]), given: given[from]! };
     }
     if (missing.length > 0 && files.has('regular')) {
-      const list = missing.map((k) => STYLE_NAMES[k]).join(' and ');
+      const names = missing.map((k) => STYLE_NAMES[k]!);
+      const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+      const instead = missing.map((k) => `${STYLE_NAMES[k]} text in the ${STYLE_NAMES[slots.find((s) => s.key === k)!.fallback.find((f) => files.has(f))!]} face`).join(', ');
       warnings.push({
         severity: 'warning',
         file: parsed.file,
         position: at(['style', 'fonts', name], 'key'),
-        message: `style.fonts.${name} has no ${list} font: ${missing
-          .map((k) => `${STYLE_NAMES[k]} text is set in the ${STYLE_NAMES[slots.find((s) => s.key === k)!.fallback.find((f) => files.has(f))!]} face`)
-          .join(', ')} in the PDF (Word and LibreOffice synthesise it in the DOCX); add ${missing.map((k) => `${k}:`).join(' and ')} to give the family's own`,
+        message: `style.fonts.${name} has no ${list} font: the PDF sets ${instead} (Word and LibreOffice synthesise ${missing.length === 1 ? 'it' : 'them'} in the DOCX); add ${missing.map((k) => `${k}:`).join(', ')} to give the family's own`,
       });
     }
   };
