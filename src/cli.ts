@@ -421,6 +421,7 @@ program
       const result = await compareVersions({
         ...compareSources(opts, where.contentDir),
         templatesDir: where.templatesDir,
+        typography: where.project.typography,
         outDir,
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });

@@ -70,7 +70,8 @@ function nextId(part: string, attribute: string): number {
 function mergeNumbering(ours: string, theirs: string | null): { numbering: string; numIds: Map<string, string> } {
   const numIds = new Map<string, string>();
   if (theirs === null) return { numbering: ours, numIds };
-  const abstractBase = nextId(ours, 'w:abstractNumId') - 1;
+  // Abstract ids may start at 0, list ids start at 1 (0 is "no list"): both land above kansli's.
+  const abstractBase = nextId(ours, 'w:abstractNumId');
   const numBase = nextId(ours, 'w:numId') - 1;
   const abstracts = [...theirs.matchAll(/<w:abstractNum\b[\s\S]*?<\/w:abstractNum>/g)].map((m) =>
     m[0]
