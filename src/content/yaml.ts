@@ -119,7 +119,7 @@ function textProblems(doc: Document, source: string, file: string, at: (offset: 
         if ((skipAscii && cp >= 0x20 && cp < 0x7f) || seen.has(cp)) continue;
         seen.add(cp);
         let lacking = drawable.get(cp);
-        if (!lacking) drawable.set(cp, (lacking = facesLacking(cp).map(faceName)));
+        if (!lacking) drawable.set(cp, (lacking = [...new Set(facesLacking(cp).map(faceName))]));
         if (lacking.length > 0) {
           report(
             sourceOffset(source, node, cp),

@@ -77,6 +77,9 @@ const STYLE_NAMES: Readonly<Record<string, string>> = { regular: 'regular', bold
 /** Fonts larger than this are not fonts a document needs (a CJK font is some 20 MB). */
 const MAX_FONT_BYTES = 64 * 1024 * 1024;
 const MAX_DOCX_BYTES = 64 * 1024 * 1024;
+/** The parts of a template kansli reads (docx-reference.ts), and how large each may unpack. */
+const REFERENCE_PART = /^word\/(styles|numbering)\.xml$|^word\/theme\//;
+const MAX_PART_BYTES = 16 * 1024 * 1024;
 
 /** The first bytes of a file, or why it cannot be read. */
 function head(path: string, length: number): Buffer | string {
@@ -116,12 +119,19 @@ export function docxProblem(path: string): string | null {
   if (typeof magic === 'string') return `cannot be read (${magic})`;
   if (!magic.equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'not a Word document or template (.docx, .dotx): it is not a zip file';
   let styles: Uint8Array | undefined;
+  let tooLarge: string | undefined;
   try {
-    // Only the styles part is inflated.
-    styles = unzipSync(readFileLimited(path), { filter: (f) => f.name === 'word/styles.xml' })['word/styles.xml'];
+    // Only the styles part is inflated, and no part kansli reads may inflate beyond a bound (a zip bomb).
+    styles = unzipSync(readFileLimited(path), {
+      filter: (f) => {
+        if (REFERENCE_PART.test(f.name) && f.originalSize > MAX_PART_BYTES) tooLarge = f.name;
+        return f.name === 'word/styles.xml' && tooLarge === undefined;
+      },
+    })['word/styles.xml'];
   } catch (e) {
     return `not a Word document or template (.docx, .dotx): a damaged zip file (${(e as Error).message})`;
   }
+  if (tooLarge !== undefined) return `its part ${tooLarge} is larger than ${MAX_PART_BYTES / 1024 / 1024} MB unpacked, too large for a Word template's styles`;
   if (styles === undefined) return 'not a Word document or template (.docx, .dotx): it has no word/styles.xml';
   if (!isTransitional(strFromU8(styles))) return 'a Strict Open XML document, whose styles kansli cannot merge: save it in Word as "Word Document" or "Word Template" (not Strict)';
   return null;

@@ -97,22 +97,30 @@ describe.runIf(ready)('a project with its own fonts, accent colour, page and Wor
     }
   });
 
-  it('draws headings in the accent colour (pixels of the rendered page)', () => {
+  it('draws headings in the accent colour, which the same page without a style does not have (pixels of the rendered page)', () => {
     if (!has('pdftoppm')) return;
+    /** Pixels of page 1 close to the accent colour, from pdftoppm's binary PPM (P6). */
+    const accentPixels = (pdf: string): number => {
+      const prefix = join(tempDir('kansli-ppm-'), 'page');
+      const ppm = run('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-singlefile', pdf, prefix]);
+      expect(ppm.status, ppm.stderr).toBe(0);
+      const bytes = readFileSync(`${prefix}.ppm`);
+      const [r, g, b] = [0x00, 0x50, 0x7d];
+      let n = 0;
+      for (let i = bytes.length % 3; i + 2 < bytes.length; i += 3) {
+        // Near the accent and clearly blue: the grey of antialiased black text has r ≈ g ≈ b.
+        const [pr, pg, pb] = [bytes[i]!, bytes[i + 1]!, bytes[i + 2]!];
+        if (Math.abs(pr - r) < 30 && Math.abs(pg - g) < 30 && Math.abs(pb - b) < 30 && pb - pr > 80) n++;
+      }
+      return n;
+    };
     const pdf = join(root, 'output', 'forbundsordning', 'forbundsordning.pdf');
-    const ppm = run('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', pdf]);
-    expect(ppm.status).toBe(0);
-    // A binary PPM (P6) on stdout: count pixels close to the accent colour.
-    const bytes = Buffer.from(ppm.stdout, 'latin1');
-    const [r, g, b] = [0x00, 0x50, 0x7d];
-    let accent = 0;
-    for (let i = bytes.length % 3; i + 2 < bytes.length; i += 3) {
-      if (Math.abs(bytes[i]! - r) < 24 && Math.abs(bytes[i + 1]! - g) < 24 && Math.abs(bytes[i + 2]! - b) < 24) accent++;
-    }
-    expect(accent).toBeGreaterThan(50);
-    // Without the accent the same page has none.
-    expect(normalizeSpace(pdfText(pdf))).toContain('Förbundsordning för Samordningsförbundet Västmanland');
-  });
+    expect(accentPixels(pdf)).toBeGreaterThan(50);
+    const out = join(tempDir('kansli-plain-'), 'out');
+    const plain = kansli(['build', '--content', join(root, 'content'), '--only', 'forbundsordning', '--format', 'pdf', '--out', out]);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(accentPixels(join(out, 'forbundsordning', 'forbundsordning.pdf'))).toBe(0);
+  }, 60_000);
 
   it("every DOCX carries the template's Heading 1, kansli's styles it lacks, the Letter page and the embedded Liberation fonts", () => {
     const docxs = files(join(root, 'output'), 'docx');
@@ -226,6 +234,15 @@ describe.runIf(existsSync(LIBERATION))('style settings that kansli refuses, at t
     expect(r.stderr).toContain('kansli.yaml:5:19: assets/other.docx: not a Word document or template (.docx, .dotx): it has no word/styles.xml');
   }, 60_000);
 
+  it('a template whose styles unpack to more than 16 MB (a zip bomb) is refused without unpacking it', async () => {
+    const r = await refused(`style:\n  reference_docx: assets/bomb.docx\n`, (root) => {
+      writeFileSync(join(root, 'assets', 'bomb.docx'), zipSync({ 'word/styles.xml': [new Uint8Array(17 * 1024 * 1024), { level: 9 }] }));
+    });
+    expect(r.status).toBe(1);
+    expect(r.wrote).toBe(false);
+    expect(r.stderr).toContain("kansli.yaml:3:19: assets/bomb.docx: its part word/styles.xml is larger than 16 MB unpacked, too large for a Word template's styles");
+  }, 60_000);
+
   it('a font file that only looks like one (TrueType magic, then garbage) is an error at its line, from check and build', async () => {
     const r = await refused(`style:\n  fonts:\n    body: { regular: assets/trasig.ttf }\n`, (root) => {
       writeFileSync(join(root, 'assets', 'trasig.ttf'), Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.alloc(64, 7)]));
@@ -243,7 +260,9 @@ describe.runIf(existsSync(LIBERATION))('style settings that kansli refuses, at t
     });
     expect(r.status).toBe(1);
     expect(r.wrote).toBe(false);
-    expect(r.stderr).toMatch(/content\/charter\.yaml:\d+:\d+: the value holds U\+21D2 RIGHTWARDS DOUBLE ARROW.*, which the documents' fonts cannot draw \(missing from Liberation Serif[^)]*\)/);
+    expect(r.stderr).toContain(
+      "content/charter.yaml:6:8: the value holds U+21D2 RIGHTWARDS DOUBLE ARROW, which the documents' fonts cannot draw (missing from Liberation Serif, Liberation Serif Bold, Liberation Serif Bold Italic, Liberation Sans, Liberation Sans Bold)",
+    );
     // The same content with DejaVu (no style) is fine: the error is the project font's.
     const plain = kansli(['check', '--content', CONTENT]);
     expect(plain.status).toBe(0);
