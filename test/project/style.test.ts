@@ -160,6 +160,15 @@ describe.runIf(ready)('a project with its own fonts, accent colour, page and Wor
     expect(text).toContain('1 § Namn');
   }, 120_000);
 
+  it('worker threads write the same bytes as the main thread (the style crosses to them)', () => {
+    const out = join(tempDir('kansli-style-workers-'), 'out');
+    const r = kansli(['build', '--project', root, '--workers', '2', '--out', out, '--only', 'beslut-anta-forbundsordning']);
+    expect(r.status, r.stderr).toBe(0);
+    const made = [...files(out, 'pdf'), ...files(out, 'docx')];
+    expect(made.length).toBe(26);
+    for (const file of made) expect(readFileSync(file).equals(readFileSync(file.replace(out, join(root, 'output')))), file).toBe(true);
+  }, 240_000);
+
   it('an unchanged rebuild writes nothing; a new template (same name) rebuilds every DOCX and PDF', async () => {
     const again = kansli(['build', '--project', root]);
     expect(again.status, again.stderr).toBe(0);
