@@ -174,7 +174,7 @@ program
     const where = paths(opts, false);
     const { contentDir, templatesDir } = where;
     try {
-      const { warnings } = check({ contentDir, templatesDir, ...imageOptions(where) });
+      const { warnings } = check({ contentDir, templatesDir, ...imageOptions(where), typography: where.project.typography });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
       stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
     } catch (e) {
@@ -214,6 +214,7 @@ function buildOptions(opts: BuildFlags, where: Paths) {
     templatesDir: where.templatesDir,
     ...imageOptions(where),
     outDir: where.outDir,
+    typography: where.project.typography,
     ...signedOption(opts, where),
     ...(opts.only !== undefined ? { only: opts.only } : {}),
     ...(opts.party !== undefined ? { party: opts.party } : {}),
@@ -281,6 +282,8 @@ function jsonReport(result: BuildResult | null, error: unknown, started: number,
 async function runBuild(opts: BuildFlags, where: Paths, onRescued: (r: Rescued) => void): Promise<BuildResult> {
   const { build } = await import('./pipeline/build.js');
   const bar = await progress(!opts.json);
+  // The style's warnings (a font family without its italic) are said on every build, not only by check.
+  if (!opts.json) for (const w of where.project.typography.warnings) stderr(describeProblem(w));
   try {
     const result = await build({ ...buildOptions(opts, where), onRescued, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}), onWait: (message) => stderr(`kansli: ${message}`) });
     printNotices(result.notices);
@@ -299,7 +302,8 @@ function printBuild(result: BuildResult, where: Paths, started: number): void {
     stdout(`kansli build: ${displayPath(where.outDir)} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
     return;
   }
-  const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
+  const facts = result.warnings.filter((w) => !where.project.typography.warnings.includes(w)).length;
+  const unknown = facts > 0 ? `; ${facts} unknown facts, listed by kansli check` : '';
   stdout(`kansli build: wrote ${result.written.length} files, skipped ${result.skipped.length} unchanged, in ${seconds} s${unknown}`);
   for (const line of summaryLines(result)) stdout(line);
 }
@@ -425,6 +429,7 @@ program
       const result = await compareVersions({
         ...compareSources(opts, where.contentDir),
         templatesDir: where.templatesDir,
+        typography: where.project.typography,
         outDir,
         ...(opts.format !== undefined ? { formats: [opts.format] } : {}),
       });
@@ -449,7 +454,7 @@ program
     const where = paths(opts, false);
     const { contentDir, templatesDir } = where;
     try {
-      const { content } = check({ contentDir, templatesDir, ...imageOptions(where) });
+      const { content } = check({ contentDir, templatesDir, ...imageOptions(where), typography: where.project.typography });
       const status = signatureStatus(content);
       for (const line of formatStatus(status)) stdout(line);
       const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));

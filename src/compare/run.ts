@@ -3,6 +3,9 @@
  * amendment proposal per current member, each as PDF and DOCX, written all or nothing like a
  * build (src/pipeline/output.ts).
  */
+import { useFaces } from '../content/coverage.js';
+import { ProblemsError } from '../content/problems.js';
+import { DEFAULT_TYPOGRAPHY, type ResolvedStyle } from '../project/style.js';
 import type { Content, DocumentSpec, Member } from '../content/types.js';
 import { buildTimestamp, GENERATOR } from '../pipeline/build.js';
 import { serializeManifest, sha256, type Manifest, type ManifestEntry } from '../pipeline/manifest.js';
@@ -36,6 +39,8 @@ export interface CompareOptions {
   readonly templatesDir?: string;
   readonly formats?: readonly Format[];
   readonly timestamp?: Date;
+  /** The project's fonts, colour, page and Word template (kansli.yaml's style); default kansli's own. */
+  readonly typography?: ResolvedStyle;
 }
 
 export interface CompareResult {
@@ -99,6 +104,9 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   const rescued = rescueSigned(options.outDir, signedDirFor(options.outDir));
   assertReplaceable(options.outDir);
   const names = templateNames(templatesDir);
+  const typography = options.typography ?? DEFAULT_TYPOGRAPHY;
+  const fontProblems = useFaces(typography.look.faces, typography.origins);
+  if (fontProblems.length > 0) throw new ProblemsError(fontProblems);
   const before = loadSource(options.from, names);
   const after = loadSource(options.to, names);
   const templates = loadTemplates(templatesDir);
@@ -143,12 +151,13 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     }
   }
 
-  const fonts = loadFonts();
+  const { look } = typography;
+  const fonts = loadFonts(look.faces);
   const files: OutputFile[] = [];
   const written: ManifestEntry[] = [];
   for (const unit of units) {
     for (const format of formats) {
-      const bytes = format === 'pdf' ? await writePdf(unit.model, fonts) : await writeDocx(unit.model);
+      const bytes = format === 'pdf' ? await writePdf(unit.model, fonts, look) : await writeDocx(unit.model, { fonts, look });
       const path = `${unit.stem}.${format}`;
       files.push({ path, bytes });
       // A comparison is made anew each time: its inputs are the two versions it compares.

@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { Position, Problem } from './problems.js';
 import { FONT_FILES, fontPath, type FontName } from '../write/font-files.js';
 
 const require = createRequire(import.meta.url);
@@ -105,11 +106,103 @@ function current(): Coverage {
 }
 
 /**
+ * The faces the documents use now: DejaVu's, or a project's own fonts in the faces it names
+ * (kansli.yaml's style.fonts; see useFaces). Module state, set by every check: one process
+ * (kansli watch, a test) may check projects with different fonts one after the other.
+ */
+let project: { readonly ranges: Readonly<Partial<Record<FontName, Ranges>>>; readonly names: Readonly<Partial<Record<FontName, string>>> } = { ranges: {}, names: {} };
+
+/** A project font's coverage and name, remembered by path, size and time (a check reads each once). */
+const read = new Map<string, { readonly ranges: Ranges; readonly name: string } | { readonly problem: string }>();
+
+/** fontkit reads OS/2 fsType as its flags (bit 1: restricted licence, 2: preview, 3: editable, 8: no subsetting, 9: bitmaps only). */
+interface FsType {
+  readonly noEmbedding?: boolean;
+  readonly viewOnly?: boolean;
+  readonly editable?: boolean;
+  readonly noSubsetting?: boolean;
+  readonly bitmapOnly?: boolean;
+}
+
+interface ParsedFace {
+  readonly characterSet?: number[];
+  readonly fullName?: string | null;
+  readonly familyName?: string | null;
+  readonly 'OS/2'?: { readonly fsType?: FsType };
+}
+
+/** Why a font's licence bits (OS/2 fsType) forbid what the PDF does with it, or null. */
+export function licenceProblem(fsType: FsType | undefined): string | null {
+  if (!fsType) return null;
+  if (fsType.noEmbedding && !fsType.viewOnly && !fsType.editable) return 'a font whose licence forbids embedding it (OS/2 fsType: restricted), which PDF/A requires: use another font, or ask its maker for an embeddable licence';
+  if (fsType.bitmapOnly) return 'a font whose licence allows embedding its bitmaps only (OS/2 fsType), not the outlines a PDF needs: use another font';
+  if (fsType.noSubsetting) return "a font whose licence forbids subsetting it (OS/2 fsType), and kansli embeds the characters a document uses: use another font";
+  return null;
+}
+
+function readProjectFace(path: string): { readonly ranges: Ranges; readonly name: string } | { readonly problem: string } {
+  const { size, mtimeMs } = statSync(path);
+  const key = `${path}\u0000${size}\u0000${mtimeMs}`;
+  let known = read.get(key);
+  if (!known) {
+    try {
+      const fontkit = require('fontkit') as { create(b: Uint8Array): ParsedFace & { fonts?: unknown } };
+      const font = fontkit.create(readFileSync(path));
+      const licence = licenceProblem(font['OS/2']?.fsType);
+      if (!Array.isArray(font.characterSet) || font.characterSet.length === 0) known = { problem: 'a font without a character map (cmap): it maps no character to a glyph' };
+      else if (licence !== null) known = { problem: licence };
+      else known = { ranges: toRanges(font.characterSet), name: font.fullName ?? font.familyName ?? path };
+    } catch (e) {
+      known = { problem: `not a font kansli can read (${(e as Error).message})` };
+    }
+    read.set(key, known);
+  }
+  return known;
+}
+
+/**
+ * Makes the coverage check use a project's fonts in the faces it names (DejaVu's in the
+ * others), reading each font's character map with fontkit; an empty map puts DejaVu back. A
+ * font that cannot be read or embedded is an error at the line of kansli.yaml naming it.
+ */
+export function useFaces(faces: Readonly<Partial<Record<FontName, string>>>, origins: Readonly<Partial<Record<FontName, { readonly file: string; readonly position: Position; readonly given: string }>>>): Problem[] {
+  const ranges: Partial<Record<FontName, Ranges>> = {};
+  const names: Partial<Record<FontName, string>> = {};
+  const problems = new Map<string, Problem>();
+  for (const [face, path] of Object.entries(faces) as [FontName, string][]) {
+    const got = readProjectFace(path);
+    if ('problem' in got) {
+      const origin = origins[face];
+      const problem: Problem = { severity: 'error', file: origin?.file ?? path, position: origin?.position ?? { line: 1, column: 1 }, message: `${origin?.given ?? path}: ${got.problem}` };
+      problems.set(`${problem.file}:${problem.position.line}:${problem.position.column}`, problem);
+      continue;
+    }
+    ranges[face] = got.ranges;
+    names[face] = got.name;
+  }
+  project = { ranges, names };
+  return [...problems.values()];
+}
+
+/** A face's name in messages: the project font's own, or DejaVu's. */
+export function faceName(face: FontName): string {
+  return project.names[face] ?? FACE_NAMES[face];
+}
+
+/** Whether every face draws printable ASCII, so that a check may pass over it (DejaVu's do: a test checks it). */
+export function asciiDrawn(): boolean {
+  for (const ranges of Object.values(project.ranges)) {
+    for (let cp = 0x20; cp < 0x7f; cp++) if (!inRanges(ranges, cp)) return false;
+  }
+  return true;
+}
+
+/**
  * The faces that cannot draw a code point (empty when all can). Tab and line feed are layout,
  * not glyphs, and are never drawn.
  */
 export function facesLacking(cp: number): FontName[] {
   if (cp === 0x09 || cp === 0x0a) return [];
   const { faces } = current();
-  return (Object.keys(faces) as FontName[]).filter((f) => !inRanges(faces[f], cp));
+  return (Object.keys(faces) as FontName[]).filter((f) => !inRanges(project.ranges[f] ?? faces[f], cp));
 }

@@ -15,7 +15,7 @@ import {
   type Node,
   type Scalar,
 } from 'yaml';
-import { FACE_NAMES, facesLacking } from './coverage.js';
+import { asciiDrawn, faceName, facesLacking } from './coverage.js';
 import { START, type Position, type Problem } from './problems.js';
 import { MAX_FILE_BYTES, TOO_LARGE } from './read.js';
 import { badCharacters, describeCodePoint, isInvisibleOnly, isPlain, refusalMessage } from './text.js';
@@ -95,6 +95,7 @@ export function parseYaml(file: string, source: string): ParseResult {
 function textProblems(doc: Document, source: string, file: string, at: (offset: number) => Position): Problem[] {
   const problems: Problem[] = [];
   const drawable = new Map<number, string[]>();
+  const skipAscii = asciiDrawn();
   visit(doc, {
     Scalar(key, node) {
       if (typeof node.value !== 'string' || isPlain(node.value)) return;
@@ -115,10 +116,10 @@ function textProblems(doc: Document, source: string, file: string, at: (offset: 
       for (const char of text) {
         const cp = char.codePointAt(0)!;
         // Printable ASCII is drawn by every face (a test checks it): the common case stays cheap.
-        if ((cp >= 0x20 && cp < 0x7f) || seen.has(cp)) continue;
+        if ((skipAscii && cp >= 0x20 && cp < 0x7f) || seen.has(cp)) continue;
         seen.add(cp);
         let lacking = drawable.get(cp);
-        if (!lacking) drawable.set(cp, (lacking = facesLacking(cp).map((f) => FACE_NAMES[f])));
+        if (!lacking) drawable.set(cp, (lacking = [...new Set(facesLacking(cp).map(faceName))]));
         if (lacking.length > 0) {
           report(
             sourceOffset(source, node, cp),

@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { useFaces } from '../content/coverage.js';
 import { loadContent } from '../content/load.js';
-import type { Problem } from '../content/problems.js';
+import { ProblemsError, type Problem } from '../content/problems.js';
+import { DEFAULT_TYPOGRAPHY, type ResolvedStyle } from '../project/style.js';
 import type { Content } from '../content/types.js';
 import { TEMPLATE_DIR, templateNames } from '../render/template-files.js';
 import { templateImages } from '../render/template-images.js';
@@ -19,7 +21,7 @@ import { loadEngine } from './load-engine.js';
 import { isPartial, plan, type PlanOptions, type Unit } from './plan.js';
 import { defaultWorkers, startPool, type Pool } from './pool.js';
 import type { Produced } from './render.js';
-import type { Look } from './meta.js';
+import type { Pictures } from './meta.js';
 import { fingerprints, isUpToDate, keptUnits, withDependants, type Fingerprints } from './staleness.js';
 import { UserError } from '../errors.js';
 import { rescueSigned, type Rescued } from '../sign/rescue.js';
@@ -57,6 +59,8 @@ export interface CheckOptions {
   readonly root?: string;
   /** kansli.yaml's style.logo (Project.logo): on the first page of every document. */
   readonly logo?: ProjectLogo | null;
+  /** The project's typography (kansli.yaml's style; Project.typography); default kansli's own. */
+  readonly typography?: ResolvedStyle;
 }
 
 export interface CheckResult {
@@ -72,10 +76,14 @@ export const projectRoot = (options: CheckOptions): string => resolve(options.ro
 /** Validates content (schemas and rules) and the images it names; throws ProblemsError with every error. */
 export function check(options: CheckOptions): CheckResult {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
+  const typography = options.typography ?? DEFAULT_TYPOGRAPHY;
+  // The content is checked against the fonts the documents will use: the project's, if any.
+  const fontProblems = useFaces(typography.look.faces, typography.origins);
+  if (fontProblems.length > 0) throw new ProblemsError(fontProblems);
   const images = templateImages(templatesDir);
   const refs: AssetRef[] = [...(options.logo ? [options.logo.at] : []), ...images.refs];
   const { content, warnings, assets } = loadContent(options.contentDir, templateNames(templatesDir), { root: projectRoot(options), refs, problems: images.problems });
-  return { content, warnings, assets };
+  return { content, warnings: [...typography.warnings, ...warnings], assets };
 }
 
 export interface BuildOptions extends CheckOptions, PlanOptions {
@@ -151,7 +159,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Fail before any work if the output folder is one we must not replace.
   assertOutside(place, { content: options.contentDir, templates: templatesDir });
   assertReplaceable(options.outDir);
-  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp, options.logo ? `${options.logo.file}\n${options.logo.alt}` : '');
+  const look = (options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const logoText = options.logo ? `${options.logo.file}\n${options.logo.alt}` : '';
+  const sources = isPartial(options) ? null : sourcesDigest(options.contentDir, templatesDir, timestamp, look, logoText);
   const quick = (): BuildResult | null => {
     // A folder an interrupted run left behind is repaired first, under the lock.
     if (sources === null || options.force || leftovers(place).length > 0) return null;
@@ -172,7 +182,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (done) return done;
       let pool: Pool | null = null;
       try {
-        const result = await buildLocked({ options, place: locked, templatesDir, timestamp, sources, startWorkers: (count) => (pool ??= startPool(templatesDir, count)) });
+        const result = await buildLocked({ options, place: locked, templatesDir, timestamp, sources, startWorkers: (count) => (pool ??= startPool(templatesDir, look, count)) });
         return { ...result, notices: [...repaired, ...result.notices], rescued };
       } finally {
         await (pool as Pool | null)?.close();
@@ -232,14 +242,15 @@ async function comparisonOf(content: Content, templatesDir: string): Promise<Com
 async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescued'>> {
   const { options, place, timestamp } = ctx;
   const { content, warnings, assets } = check(options);
-  const look: Look = { logo: options.logo ? { file: options.logo.file, alt: options.logo.alt } : null, assets };
+  const pictures: Pictures = { logo: options.logo ? { file: options.logo.file, alt: options.logo.alt } : null, assets };
   const notices: string[] = [];
   const { manifest: previous, damaged } = previousManifest(place, notices);
   // With a damaged manifest nothing in the folder can be vouched for: rebuild it all, whatever was selected.
   const partial = isPartial(options) && !damaged;
   const units = plan(content, partial ? options : {});
   const shared = sharedView(content, await comparisonOf(content, ctx.templatesDir));
-  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp, look);
+  const look = (options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const fp = fingerprints(content, shared, ctx.templatesDir, timestamp, look, pictures);
 
   // What to render: the stale units, and in a partial build the kept ones that must follow.
   const upToDate = (u: Unit): boolean => !options.force && previous !== null && isUpToDate(u, previous, fp, place.target);
@@ -263,7 +274,7 @@ async function buildLocked(ctx: BuildContext): Promise<Omit<BuildResult, 'rescue
   let tx: OutputTransaction | null = null;
   const output = (): OutputTransaction => (tx ??= beginOutput(place));
   try {
-    const rendered = await renderUnits(ctx, content, shared, stale, fp, output, look);
+    const rendered = await renderUnits(ctx, content, shared, stale, fp, output, pictures);
     const others = partial && previous ? otherFiles(previous, new Set(pathsOf(stale).concat(pathsOf(fresh))), place.target) : [];
     const manifest = mergeManifest({ content, timestamp, sources: ctx.sources, previous, fresh, others, rendered, assets });
     const skipped = manifest.files.filter((f) => !others.includes(f) && !rendered.written.includes(f));
@@ -283,7 +294,7 @@ interface Rendered {
 }
 
 /** Renders `stale` (in the main thread, or on workers for large builds) straight into the staging folder. */
-async function renderUnits(ctx: BuildContext, content: Content, shared: SharedView, stale: readonly Unit[], fp: Fingerprints, output: () => OutputTransaction, look: Look): Promise<Rendered> {
+async function renderUnits(ctx: BuildContext, content: Content, shared: SharedView, stale: readonly Unit[], fp: Fingerprints, output: () => OutputTransaction, pictures: Pictures): Promise<Rendered> {
   const rendered: Rendered = { written: [], records: {}, readSets: {}, durations: {} };
   const byStem = new Map(stale.map((u) => [u.stem, u]));
   let done = 0;
@@ -305,11 +316,12 @@ async function renderUnits(ctx: BuildContext, content: Content, shared: SharedVi
   const workers = ctx.options.workers ?? threadPlan(stale.length);
   if (stale.length === 0) return rendered;
   if (workers > 0) {
-    await ctx.startWorkers(workers).run(content, ctx.timestamp, stale, finish, look);
+    await ctx.startWorkers(workers).run(content, ctx.timestamp, stale, finish, pictures);
     return rendered;
   }
   const { loadTemplates, loadFonts, produce } = await loadEngine();
-  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(), timestamp: ctx.timestamp, look };
+  const look = (ctx.options.typography ?? DEFAULT_TYPOGRAPHY).look;
+  const shop = { content, shared, templates: loadTemplates(ctx.templatesDir), fonts: loadFonts(look.faces), look, timestamp: ctx.timestamp, pictures };
   for (const unit of stale) {
     finish(await produce(shop, unit));
     // produce() resolves without returning to the event loop: let a SIGINT or SIGTERM be handled between documents.

@@ -10,6 +10,7 @@ import { CONTENT_FILES } from '../content/files.js';
 import { readContentFile } from '../content/read.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
+import { lookDigest, type Look } from '../write/look.js';
 import { readManifest, type Manifest } from './manifest.js';
 import { codeDigest } from './code.js';
 import { VERSION } from './version.js';
@@ -17,9 +18,14 @@ import { assetDigests } from '../project/assets.js';
 
 export const GENERATOR = `kansli ${VERSION}`;
 
-/** `style`: the project's settings that change documents (kansli.yaml's logo), as text. */
-export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date, style = ''): string {
-  const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n${style}\n`);
+/**
+ * `look`: the project's typography; `logo`: kansli.yaml's logo (file and alt text), the other
+ * project setting that changes documents.
+ */
+export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date, look: Look, logo = ''): string {
+  const style = lookDigest(look);
+  // The default look adds nothing, so that builds without a style keep their digests.
+  const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n${logo}\n${style === '' ? '' : `style ${style}\n`}`);
   for (const name of CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
     // Read as the loader reads: a named pipe or folder in place of a file must not hang or

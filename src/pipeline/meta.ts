@@ -7,12 +7,12 @@ import { charterHash } from '../render/view.js';
 import type { Unit } from './plan.js';
 
 /** What the documents' letterheads are made of: kansli.yaml's logo, and every image read. */
-export interface Look {
+export interface Pictures {
   readonly logo: Logo | null;
   readonly assets: AssetTable;
 }
 
-export const NO_LOOK: Look = { logo: null, assets: NO_ASSETS };
+export const NO_PICTURES: Pictures = { logo: null, assets: NO_ASSETS };
 
 /**
  * The key under which a document's view carries the SHA-256 of every image, by path: a template's
@@ -30,10 +30,10 @@ export function withAssets<T extends object>(view: T, assets: AssetTable): T & {
  * with `letterhead: member`, the member's name line and its own logo (none if it has none: a
  * member's copy never carries another body's logo).
  */
-export function letterhead(content: Content, unit: Unit, look: Look): Letterhead {
+export function letterhead(content: Content, unit: Unit, pictures: Pictures): Letterhead {
   const own = unit.document.letterhead === 'member' && unit.member !== null;
-  const logo = own ? unit.member!.logo : look.logo;
-  const image = logo ? look.assets.get(logo.file) : undefined;
+  const logo = own ? unit.member!.logo : pictures.logo;
+  const image = logo ? pictures.assets.get(logo.file) : undefined;
   return {
     name: own ? (unit.member!.nameLine ?? unit.member!.name) : content.issuer,
     logo: logo && image ? { alt: logo.alt, image } : null,
@@ -44,7 +44,7 @@ export function letterhead(content: Content, unit: Unit, look: Look): Letterhead
  * `printsCharter`: whether the document prints the charter version (renderTracked knows whether
  * it read it); a document that does not is not filed under one.
  */
-export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false, look: Look = NO_LOOK): DocumentMeta {
+export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false, pictures: Pictures = NO_PICTURES): DocumentMeta {
   const { document, member } = unit;
   // The body's name only in a document written after it was chosen, as in its text.
   const { nameChosen, name } = content.body;
@@ -65,7 +65,7 @@ export function documentMeta(content: Content, unit: Unit, timestamp: Date, prin
     member: member ? { id: member.id, name: member.name } : null,
     charter: printsCharter ? charterVersion(content) : null,
     timestamp,
-    letterhead: letterhead(content, unit, look),
+    letterhead: letterhead(content, unit, pictures),
   };
 }
 

@@ -5,11 +5,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Content } from '../content/types.js';
-import { NO_LOOK, type Look } from './meta.js';
+import { NO_PICTURES, type Pictures } from './meta.js';
 import { TemplateError, type Problem } from '../content/problems.js';
 import { unitRef, type Unit } from './plan.js';
 import type { Produced } from './render.js';
 import type { WorkerInit, WorkerMessage, WorkerReply } from './worker.js';
+import { DEFAULT_LOOK, type Look } from '../write/look.js';
 
 /**
  * The worker's compiled module. Tests run this file from src/ (as TypeScript), but a worker
@@ -26,7 +27,7 @@ export function defaultWorkers(units = Infinity): number {
 
 export interface Pool {
   /** Renders the units, each on whichever worker is free; each result goes to `onDone`. */
-  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void, look?: Look): Promise<void>;
+  run(content: Content, timestamp: Date, units: readonly Unit[], onDone: (p: Produced) => void, pictures?: Pictures): Promise<void>;
   close(): Promise<void>;
   /** How many workers have been started (never more than the cores, nor than units asked for). */
   started(): number;
@@ -50,8 +51,8 @@ export function workerCount(requested: number, units: number, cores = availableP
   return Math.max(1, Math.min(requested, cores, units));
 }
 
-export function startPool(templatesDir: string, count = defaultWorkers()): Pool {
-  const init: WorkerInit = { templatesDir };
+export function startPool(templatesDir: string, look: Look = DEFAULT_LOOK, count = defaultWorkers()): Pool {
+  const init: WorkerInit = { templatesDir, look };
   const limit = Math.max(1, workerCount(count, Infinity));
   // Started when a run knows how many units it has (workerCount), and kept for the next run.
   const workers: Worker[] = [];
@@ -65,7 +66,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
     return worker;
   };
   return {
-    async run(content, timestamp, units, onDone, look = NO_LOOK) {
+    async run(content, timestamp, units, onDone, pictures = NO_PICTURES) {
       while (workers.length < workerCount(limit, units.length)) workers.push(start());
       let next = 0;
       // After the first failure no worker's result is taken any more: the build is being
@@ -83,7 +84,7 @@ export function startPool(templatesDir: string, count = defaultWorkers()): Pool 
           (worker) =>
             new Promise<void>((resolve, reject) => {
               worker.ref();
-              worker.postMessage({ kind: 'content', content, timestamp, look } satisfies WorkerMessage);
+              worker.postMessage({ kind: 'content', content, timestamp, pictures } satisfies WorkerMessage);
               // Several units in flight per worker: the main thread, writing and hashing files,
               // shares the cores with the workers and may be slow to answer; a worker must not
               // sit idle meanwhile (docs/benchmarks.md).

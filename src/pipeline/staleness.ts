@@ -11,12 +11,13 @@ import type { Content } from '../content/types.js';
 import { templateDigest } from '../render/template-files.js';
 import { charterHash, documentView, type SharedView } from '../render/view.js';
 import { fontDigest } from '../write/font-files.js';
+import { lookDigest, type Look } from '../write/look.js';
 import { codeDigest } from './code.js';
 import { fingerprint } from './deps.js';
 import { membersFor } from '../content/members.js';
 import { GENERATOR } from './fresh.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
-import { documentMeta, NO_LOOK, withAssets, type Look } from './meta.js';
+import { documentMeta, NO_PICTURES, withAssets, type Pictures } from './meta.js';
 import { FORMATS, type Format, type Unit } from './plan.js';
 
 export interface Fingerprints {
@@ -28,11 +29,13 @@ export interface Fingerprints {
 /** A document's metadata as its fingerprint sees it: an image by its digest, not its bytes. */
 const metaJson = (meta: object): string => JSON.stringify(meta, (key, value: unknown) => (key === 'bytes' ? undefined : value));
 
-export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date, look: Look = NO_LOOK): Fingerprints {
-  const base = `${GENERATOR}\n${codeDigest()}\n${templateDigest(templatesDir)}\n${fontDigest()}`;
+export function fingerprints(content: Content, shared: SharedView, templatesDir: string, timestamp: Date, look: Look, pictures: Pictures = NO_PICTURES): Fingerprints {
+  const style = lookDigest(look);
+  // The default look adds nothing, so that builds without a style keep their fingerprints.
+  const base = `${GENERATOR}\n${codeDigest()}\n${templateDigest(templatesDir)}\n${fontDigest()}${style === '' ? '' : `\nstyle ${style}`}`;
   return {
     // The logo is in the metadata (letterhead), by its digest; a template's images are reads of the view (meta.ts).
-    unit: (unit, reads) => fingerprint(`${base}\n${unit.stem}\n${metaJson(documentMeta(content, unit, timestamp, false, look))}`, withAssets(documentView(shared, unit.document, unit.member), look.assets), reads),
+    unit: (unit, reads) => fingerprint(`${base}\n${unit.stem}\n${metaJson(documentMeta(content, unit, timestamp, false, pictures))}`, withAssets(documentView(shared, unit.document, unit.member), pictures.assets), reads),
     file: (unitInputs, format) => createHash('sha256').update(`${unitInputs}\n${format}`).digest('hex'),
   };
 }

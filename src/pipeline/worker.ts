@@ -10,29 +10,32 @@ import { sharedView } from '../render/view.js';
 import { loadEngine } from './load-engine.js';
 import { resolveUnit, type UnitRef } from './plan.js';
 import type { Produced, Workshop } from './render.js';
-import type { Look } from './meta.js';
+import type { Pictures } from './meta.js';
+import type { Look } from '../write/look.js';
 
 export interface WorkerInit {
   readonly templatesDir: string;
+  /** The project's fonts, colour, page and Word template. */
+  readonly look: Look;
 }
 
 export type WorkerMessage =
-  | { readonly kind: 'content'; readonly content: Content; readonly timestamp: Date; readonly look: Look }
+  | { readonly kind: 'content'; readonly content: Content; readonly timestamp: Date; readonly pictures: Pictures }
   | { readonly kind: 'unit'; readonly id: number; readonly unit: UnitRef };
 
 export type WorkerReply =
   | { readonly ok: true; readonly id: number; readonly produced: Produced }
   | { readonly ok: false; readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly problem?: unknown } };
 
-const { templatesDir } = workerData as WorkerInit;
+const { templatesDir, look } = workerData as WorkerInit;
 const { loadTemplates, loadFonts, produce } = await loadEngine();
 const templates = loadTemplates(templatesDir);
-const fonts = loadFonts();
+const fonts = loadFonts(look.faces);
 let shop: Workshop | undefined;
 
 parentPort!.on('message', (message: WorkerMessage) => {
   if (message.kind === 'content') {
-    shop = { content: message.content, shared: sharedView(message.content, amendmentComparison(message.content, templates)), templates, fonts, timestamp: message.timestamp, look: message.look };
+    shop = { content: message.content, shared: sharedView(message.content, amendmentComparison(message.content, templates)), templates, fonts, look, timestamp: message.timestamp, pictures: message.pictures };
     return;
   }
   const { id } = message;

@@ -13,6 +13,7 @@ import { validateSchema } from '../content/schema.js';
 import { locate, parseYaml } from '../content/yaml.js';
 import type { ProjectLogo } from './assets.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_TYPOGRAPHY, resolveStyle, type ResolvedStyle } from './style.js';
 
 export const PROJECT_FILE = 'kansli.yaml';
 
@@ -34,6 +35,11 @@ export interface Project {
   readonly style: Readonly<Record<string, unknown>>;
   /** style.logo: the logo on every document's first page, with where kansli.yaml names its file. */
   readonly logo: ProjectLogo | null;
+  /**
+   * The typography settings of `style` (fonts, accent colour, page, reference DOCX), checked:
+   * the writers' Look, where each font was named, and warnings (a family without its italic).
+   */
+  readonly typography: ResolvedStyle;
 }
 
 export interface ResolveOptions {
@@ -100,10 +106,12 @@ export function loadProject(path: string): Project {
   const given = parsed.parsed.data as ProjectFile;
   const logo = given.style?.logo as { file: string; alt: string } | undefined;
   const at = logo ? { path: logo.file, file: shown, position: locate(parsed.parsed.positions, '/style/logo/file') } : null;
-  return folders(dirname(file), file, given, logo && at ? { file: logo.file, alt: logo.alt, at } : null);
+  const { style, errors } = resolveStyle(dirname(file), parsed.parsed);
+  if (errors.length > 0) throw new ProblemsError(sortProblems(errors));
+  return folders(dirname(file), file, given, logo && at ? { file: logo.file, alt: logo.alt, at } : null, style);
 }
 
-function folders(root: string, file: string | null, given: ProjectFile, logo: ProjectLogo | null = null): Project {
+function folders(root: string, file: string | null, given: ProjectFile, logo: ProjectLogo | null = null, typography: ResolvedStyle = DEFAULT_TYPOGRAPHY): Project {
   const at = (key: keyof typeof DEFAULT_FOLDERS): string => resolve(root, given[key] ?? DEFAULT_FOLDERS[key]);
   return {
     root,
@@ -115,5 +123,6 @@ function folders(root: string, file: string | null, given: ProjectFile, logo: Pr
     signedDir: at('signed'),
     style: given.style ?? {},
     logo,
+    typography,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The DejaVu faces a DOCX embeds, subset to the characters of the document, so that Word or
+ * The faces a DOCX embeds (DejaVu's, or a project's own), subset to the characters of the document, so that Word or
  * LibreOffice on a machine without DejaVu sets the same lines, and so breaks the same pages, as
  * the PDF. DejaVu's licence (Bitstream Vera's) allows embedding; the fonts' OS/2 fsType says so
  * (installable). Subsetting is HarfBuzz's (harfbuzzjs, as WebAssembly): unlike fontkit's subsets,
@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { FONT_FILES, fontPath, type FontName } from './font-files.js';
-import { FONT_FAMILIES } from './fonts.js';
+import type { FontName } from './font-files.js';
+import type { Fonts } from './fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,26 +34,32 @@ interface HarfBuzz {
 
 const HB_MEMORY_MODE_READONLY = 1;
 
-let harfbuzz: Promise<{ hb: HarfBuzz; faces: Map<FontName, number> }> | undefined;
+let harfbuzz: Promise<HarfBuzz> | undefined;
+/** A HarfBuzz face of each font, by set of faces and face, made once per process; the bytes stay in its memory. */
+const hbFaces = new Map<string, number>();
 
-/** HarfBuzz and a face of each font, made once per process; the font bytes stay in its memory. */
-function load(): Promise<{ hb: HarfBuzz; faces: Map<FontName, number> }> {
+function load(): Promise<HarfBuzz> {
   harfbuzz ??= (async () => {
     const wasm = readFileSync(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm'));
     const { instance } = await WebAssembly.instantiate(wasm, {});
-    const hb = instance.exports as unknown as HarfBuzz;
-    const faces = new Map<FontName, number>();
-    for (const name of Object.keys(FONT_FILES) as FontName[]) {
-      const bytes = readFileSync(fontPath(name));
-      const pointer = hb.malloc(bytes.length);
-      new Uint8Array(hb.memory.buffer).set(bytes, pointer);
-      const blob = hb.hb_blob_create(pointer, bytes.length, HB_MEMORY_MODE_READONLY, 0, 0);
-      faces.set(name, hb.hb_face_create(blob, 0));
-      hb.hb_blob_destroy(blob);
-    }
-    return { hb, faces };
+    return instance.exports as unknown as HarfBuzz;
   })();
   return harfbuzz;
+}
+
+function hbFace(hb: HarfBuzz, fonts: Fonts, name: FontName): number {
+  const key = `${fonts.id}\u0000${name}`;
+  let face = hbFaces.get(key);
+  if (face === undefined) {
+    const bytes = fonts.bytes[name];
+    const pointer = hb.malloc(bytes.length);
+    new Uint8Array(hb.memory.buffer).set(bytes, pointer);
+    const blob = hb.hb_blob_create(pointer, bytes.length, HB_MEMORY_MODE_READONLY, 0, 0);
+    face = hb.hb_face_create(blob, 0);
+    hb.hb_blob_destroy(blob);
+    hbFaces.set(key, face);
+  }
+  return face;
 }
 
 function subset(hb: HarfBuzz, face: number, codepoints: readonly number[]): Buffer {
@@ -63,7 +69,7 @@ function subset(hb: HarfBuzz, face: number, codepoints: readonly number[]): Buff
     const set = hb.hb_subset_input_unicode_set(input);
     for (const c of codepoints) hb.hb_set_add(set, c);
     const made = hb.hb_subset_or_fail(face, input);
-    if (made === 0) throw new Error('HarfBuzz could not subset a DejaVu face');
+    if (made === 0) throw new Error('HarfBuzz could not subset a font face');
     const blob = hb.hb_face_reference_blob(made);
     try {
       const at = hb.hb_blob_get_data(blob, 0);
@@ -98,12 +104,12 @@ function range(from: number, to: number): number[] {
 const made = new Map<string, Buffer>();
 const MAX_MADE = 64;
 
-async function face(name: FontName, codepoints: readonly number[]): Promise<Buffer> {
-  const key = `${name}\u0000${codepoints.join(',')}`;
+async function face(fonts: Fonts, name: FontName, codepoints: readonly number[]): Promise<Buffer> {
+  const key = `${fonts.id}\u0000${name}\u0000${codepoints.join(',')}`;
   let bytes = made.get(key);
   if (!bytes) {
-    const { hb, faces } = await load();
-    bytes = subset(hb, faces.get(name)!, codepoints);
+    const hb = await load();
+    bytes = subset(hb, hbFace(hb, fonts, name), codepoints);
     if (made.size >= MAX_MADE) made.delete(made.keys().next().value!);
     made.set(key, bytes);
   }
@@ -118,14 +124,19 @@ export interface EmbeddedFamily {
   readonly italic?: Buffer;
 }
 
-/** The two families, subset to the characters of `text` and those every subset holds. */
-export async function embeddedFonts(text: string): Promise<EmbeddedFamily[]> {
+/**
+ * The two families, subset to the characters of `text` and those every subset holds. A style a
+ * project's family lacks (its file stands in for another face, see src/project/style.ts) is not
+ * embedded: Word and LibreOffice synthesise it from the regular face.
+ */
+export async function embeddedFonts(text: string, fonts: Fonts): Promise<EmbeddedFamily[]> {
   const codepoints = [...new Set([...ALWAYS, ...[...text].map((c) => c.codePointAt(0)!)])].sort((a, b) => a - b);
+  const own = (name: FontName, of: FontName): boolean => fonts.parsed[name] !== fonts.parsed[of];
   const [serif, serifBold, serifItalic, sans, sansBold] = await Promise.all(
-    (['serif', 'serifBold', 'serifItalic', 'sans', 'sansBold'] as const).map((n) => face(n, codepoints)),
+    (['serif', 'serifBold', 'serifItalic', 'sans', 'sansBold'] as const).map((n) => face(fonts, n, codepoints)),
   );
-  return [
-    { name: FONT_FAMILIES.text, data: serif!, bold: serifBold!, italic: serifItalic! },
-    { name: FONT_FAMILIES.heading, data: sans!, bold: sansBold! },
-  ];
+  const text_: EmbeddedFamily = { name: fonts.families.text, data: serif!, ...(own('serifBold', 'serif') ? { bold: serifBold! } : {}), ...(own('serifItalic', 'serif') ? { italic: serifItalic! } : {}) };
+  const heading: EmbeddedFamily = { name: fonts.families.heading, data: sans!, ...(own('sansBold', 'sans') ? { bold: sansBold! } : {}) };
+  // One family for both (a project naming the same fonts twice) is embedded once.
+  return heading.name === text_.name ? [text_] : [text_, heading];
 }

@@ -43,7 +43,9 @@ import { strToU8, strFromU8, unzipSync, zipSync, type ZipOptions } from 'fflate'
 import type { Block, Document, DocumentMeta, Figure, ImageData, Inline, List, Paragraph, Signature, SignatureBlock, Table } from '../model.js';
 import { articleLabel, articleNumbers, documentText, inlineText, letterheadOf, signatureText } from '../model.js';
 import { fit, logoSize, PT_PER_PX, svgFallback, type Size } from './images.js';
-import { FONT_FAMILIES, loadFonts } from './fonts.js';
+import { loadFonts, type Fonts } from './fonts.js';
+import { contentWidth, DEFAULT_LOOK, type Look } from './look.js';
+import { applyReference, readReference } from './docx-reference.js';
 import * as T from './typography.js';
 import { embeddedFonts, type EmbeddedFamily } from './docx-fonts.js';
 import { embedDocxFonts } from './font-files.js';
@@ -62,25 +64,63 @@ const hex = (color: string): string => color.slice(1).toUpperCase();
  * 13.8 pt, and two-line titles printed over themselves); with it, Word and LibreOffice both
  * scale the font's line, which the PDF's line is: size × line height + gap.
  */
-function lineSpacing(size: number, gap: number): { line: number; lineRule: (typeof LineRuleType)[keyof typeof LineRuleType] } {
-  return { line: Math.round((240 * T.lineHeight(size, gap)) / (size * T.FONT_LINE_HEIGHT)), lineRule: LineRuleType.AUTO };
+function lineSpacingOf(size: number, gap: number, faceLine: number = T.FONT_LINE_HEIGHT): { line: number; lineRule: (typeof LineRuleType)[keyof typeof LineRuleType] } {
+  // The PDF's line is pdfkit's: the face's own line height (faceLine) times the size, plus the gap.
+  return { line: Math.round((240 * (size * faceLine + gap)) / (size * faceLine)), lineRule: LineRuleType.AUTO };
 }
 
-const PAGE_SIZE = { width: twips(T.PAGE.width), height: twips(T.PAGE.height) } as const;
-const CONTENT_WIDTH = twips(T.CONTENT_WIDTH);
 /**
- * Header and footer distances from the page edge. Word measures the header from the edge to the
- * top of its text, the footer from the edge to the bottom of its text: the PDF's numbers are
- * the tops of both lines, so the footer's is less one line.
+ * What a document's styles and page take from its fonts and look (kansli.yaml's style): made
+ * once per fonts and look, so that the styles object, and docx's formatting of it (formatOnce),
+ * is shared by every document of a build.
  */
-const MARGIN = {
-  top: twips(T.MARGIN.top),
-  bottom: twips(T.MARGIN.bottom),
-  left: twips(T.MARGIN.left),
-  right: twips(T.MARGIN.right),
-  header: twips(T.FURNITURE.headerTop),
-  footer: twips(T.FURNITURE.footerTop - T.lineHeight(T.SIZE.furniture, 0)),
-} as const;
+interface Sheet {
+  readonly fonts: Fonts;
+  readonly look: Look;
+  /** The text width, in twips. */
+  readonly contentWidth: number;
+  readonly page: { readonly size: { readonly width: number; readonly height: number }; readonly margin: Record<'top' | 'bottom' | 'left' | 'right' | 'header' | 'footer', number> };
+  readonly styles: IStylesOptions;
+  readonly tableStyles: string;
+}
+
+const sheets = new Map<string, Sheet>();
+
+function sheetFor(fonts: Fonts, look: Look): Sheet {
+  const key = `${fonts.id}\u0000${JSON.stringify(look)}`;
+  let sheet = sheets.get(key);
+  if (!sheet) {
+    const { page } = look;
+    const rule = look.accent ?? T.COLOR.rule;
+    sheet = {
+      fonts,
+      look,
+      contentWidth: twips(contentWidth(page)),
+      page: {
+        size: { width: twips(page.width), height: twips(page.height) },
+        /**
+         * Header and footer distances from the page edge. Word measures the header from the edge to the
+         * top of its text, the footer from the edge to the bottom of its text: the PDF's numbers are
+         * the tops of both lines, so the footer's is less one line.
+         */
+        margin: {
+          top: twips(page.margin.top),
+          bottom: twips(page.margin.bottom),
+          left: twips(page.margin.left),
+          right: twips(page.margin.right),
+          header: twips(T.FURNITURE.headerTop),
+          footer: twips(T.FURNITURE.footerTop - T.SIZE.furniture * fonts.lineHeight.heading),
+        },
+      },
+      styles: makeStyles(fonts, look),
+      tableStyles:
+        tableStyle(STYLE.table, 'Tabell', tableBorders(new Set(['top', 'bottom', 'insideH']), rule), { top: CELL_PAD, bottom: CELL_PAD, left: CELL_PAD, right: CELL_PAD }) +
+        tableStyle(STYLE.signatureTable, 'Underskrifter', tableBorders(new Set(), rule), { top: twips(T.SIGNATURE.above), bottom: 0, left: 0, right: twips(T.SIGNATURE.gap) }),
+    };
+    sheets.set(key, sheet);
+  }
+  return sheet;
+}
 const LANGUAGE = 'sv-SE';
 const language = { value: LANGUAGE };
 
@@ -169,7 +209,7 @@ function bindToReference(text: string, next: Run | undefined, context: Context):
  * before between them, where the PDF puts both. A heading follows running text, whose space
  * after is a paragraph's, so its space before includes it: the larger is then the PDF's sum.
  */
-function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
+function headingStyle(level: 1 | 2 | 3, fonts: Fonts, color: string): IParagraphStyleOptions {
   const { size, before, after } = T.HEADING[level];
   // Word's own style ids and names, with an outline level: LibreOffice and pandoc then read them
   // as headings, and Word's navigation pane and tables of contents find them.
@@ -179,12 +219,12 @@ function headingStyle(level: 1 | 2 | 3): IParagraphStyleOptions {
     basedOn: 'Normal',
     next: 'Normal',
     quickFormat: true,
-    run: { font: FONT_FAMILIES.heading, size: halfPoints(size), bold: true, color: hex(T.COLOR.text), language },
+    run: { font: fonts.families.heading, size: halfPoints(size), bold: true, color: hex(color), language },
     paragraph: {
       outlineLevel: level - 1,
       keepNext: true,
       keepLines: true,
-      spacing: { before: twips(before === 0 ? 0 : before + T.PARAGRAPH_AFTER), after: twips(after), ...lineSpacing(size, T.LINE_GAP.heading) },
+      spacing: { before: twips(before === 0 ? 0 : before + T.PARAGRAPH_AFTER), after: twips(after), ...lineSpacingOf(size, T.LINE_GAP.heading, fonts.lineHeight.heading) },
     },
   };
 }
@@ -239,7 +279,7 @@ const STYLE = {
 type Fallbacks = ReadonlyMap<string, Uint8Array>;
 
 /** The largest size a picture in the text takes: the text's width, and a page's text height. */
-const FIGURE_BOX: Size = { width: T.CONTENT_WIDTH, height: T.PAGE.height - T.MARGIN.top - T.MARGIN.bottom };
+const figureBox = (look: Look): Size => ({ width: contentWidth(look.page), height: look.page.height - look.page.margin.top - look.page.margin.bottom });
 
 /** Twice the drawn width at 96 dpi: an SVG's fallback stays sharp in print. */
 const fallbackPixels = (size: Size): number => (size.width / PT_PER_PX) * 2;
@@ -258,9 +298,9 @@ function imageRun(image: ImageData, size: Size, fallbacks: Fallbacks, options: {
 }
 
 /** Every SVG the document shows, with the width its fallback is made at. */
-function svgImages(doc: Document): { image: ImageData; pixels: number }[] {
+function svgImages(doc: Document, box: Size): { image: ImageData; pixels: number }[] {
   const logo = letterheadOf(doc.meta).logo;
-  const found = doc.blocks.flatMap((b) => (b.type === 'figure' && b.image.format === 'svg' ? [{ image: b.image, pixels: fallbackPixels(fit(b.image, FIGURE_BOX)) }] : []));
+  const found = doc.blocks.flatMap((b) => (b.type === 'figure' && b.image.format === 'svg' ? [{ image: b.image, pixels: fallbackPixels(fit(b.image, box)) }] : []));
   if (logo?.image.format === 'svg') found.push({ image: logo.image, pixels: fallbackPixels(logoSize(logo.image)) });
   return found;
 }
@@ -273,6 +313,7 @@ class Builder {
 
   constructor(
     blocks: readonly Block[],
+    private readonly sheet: Sheet,
     private readonly fallbacks: Fallbacks = new Map(),
   ) {
     this.numbers = articleNumbers(blocks);
@@ -323,7 +364,7 @@ class Builder {
 
   /** A picture in a paragraph of its own, as wide as the PDF draws it, with its alternative text. */
   private figure(f: Figure): DocxParagraph {
-    const size = fit(f.image, FIGURE_BOX);
+    const size = fit(f.image, figureBox(this.sheet.look));
     return new DocxParagraph({
       spacing: { before: 0, after: twips(T.PARAGRAPH_AFTER), line: 240, lineRule: LineRuleType.AUTO },
       children: [imageRun(f.image, size, this.fallbacks, { altText: { name: f.image.path, description: f.alt, title: f.alt } })],
@@ -333,7 +374,7 @@ class Builder {
   private paragraph(p: Paragraph): DocxParagraph {
     const style = p.style === 'decision' ? STYLE.decision : p.style === 'note' ? STYLE.note : 'Normal';
     const size = p.style === 'note' ? T.SIZE.note : T.SIZE.text;
-    const keep = keptWhole(inlineText(p.children), size);
+    const keep = keptWhole(inlineText(p.children), size, this.sheet);
     return new DocxParagraph({ style, ...(keep ? { keepLines: true } : {}), children: this.runs(p.children) });
   }
 
@@ -356,6 +397,7 @@ class Builder {
   /** Borders and cell padding come from the table style; widths are the table's own. */
   private table(table: Table): DocxTable {
     const total = table.widths.reduce((a, b) => a + b, 0);
+    const CONTENT_WIDTH = this.sheet.contentWidth;
     const widths = table.widths.map((w) => Math.round((w / total) * CONTENT_WIDTH));
     const row = (cells: Table['body'][number], header: boolean): TableRow =>
       new TableRow({
@@ -383,6 +425,7 @@ class Builder {
    * block together; nothing is kept with the next row, so the table itself may break between rows.
    */
   private signatures(block: SignatureBlock): DocxTable {
+    const CONTENT_WIDTH = this.sheet.contentWidth;
     const half = Math.floor(CONTENT_WIDTH / 2);
     const cell = (s: Signature | undefined): DocxTableCell =>
       new DocxTableCell({
@@ -429,15 +472,17 @@ function signatureParagraphs(s: Signature): DocxParagraph[] {
   ];
 }
 
-/** Advance widths of DejaVu Serif's characters, in ems, measured once per process. */
-const advances = new Map<string, number>();
+/** Advance widths of the text face's characters, in ems, measured once per process and face. */
+const advances = new WeakMap<object, Map<string, number>>();
 
-function advance(c: string): number {
-  let em = advances.get(c);
+function advance(fonts: Fonts, c: string): number {
+  const font = fonts.parsed.serif;
+  let known = advances.get(font);
+  if (!known) advances.set(font, (known = new Map()));
+  let em = known.get(c);
   if (em === undefined) {
-    const font = loadFonts().parsed.serif;
     em = font.glyphForCodePoint(c.codePointAt(0)!).advanceWidth / font.unitsPerEm;
-    advances.set(c, em);
+    known.set(c, em);
   }
   return em;
 }
@@ -449,24 +494,23 @@ function advance(c: string): number {
  * as the PDF breaks them, word by word at the text width, in the regular face (as the PDF
  * measures); a paragraph of one line cannot split and needs nothing.
  */
-function keptWhole(text: string, size: number): boolean {
+function keptWhole(text: string, size: number, sheet: Sheet): boolean {
+  const width = contentWidth(sheet.look.page);
+  const face = sheet.fonts.lineHeight.text;
   if (text.includes('\n')) return false;
   // As pdfkit breaks: a word with the space after it must fit, or it starts the next line.
   let lines = 1;
-  let width = 0;
+  let used = 0;
   const words = text.split(' ');
   words.forEach((word, i) => {
-    const w = [...(i < words.length - 1 ? `${word} ` : word)].reduce((sum, c) => sum + advance(c) * size, 0);
-    if (width > 0 && width + w > T.CONTENT_WIDTH) {
+    const w = [...(i < words.length - 1 ? `${word} ` : word)].reduce((sum, c) => sum + advance(sheet.fonts, c) * size, 0);
+    if (used > 0 && used + w > width) {
       lines++;
-      width = w;
-    } else width += w;
+      used = w;
+    } else used += w;
   });
-  return lines > 1 && lines * T.lineHeight(size, T.LINE_GAP.text) < T.PARAGRAPH_KEPT;
+  return lines > 1 && lines * (size * face + T.LINE_GAP.text) < T.PARAGRAPH_KEPT;
 }
-
-/** docx cannot give a style tab stops: the header's one, at the right margin, is the paragraph's. */
-const RIGHT_TAB = [{ type: TabStopType.RIGHT, position: CONTENT_WIDTH }];
 
 /** Points to EMUs (English Metric Units), in which a floating drawing is placed. */
 const emu = (pt: number): number => Math.round(pt * 12700);
@@ -480,8 +524,10 @@ const LOGO_GAP = 5;
  * on the page where the PDF draws it, marked decorative (page furniture: screen readers skip it),
  * and the name moved right of it.
  */
-function furniture(doc: Document, fallbacks: Fallbacks): { headers: { default: Header; first?: Header }; footers: { default: Footer; first?: Footer } } {
+function furniture(doc: Document, sheet: Sheet, fallbacks: Fallbacks): { headers: { default: Header; first?: Header }; footers: { default: Footer; first?: Footer } } {
   const { meta } = doc;
+  // docx cannot give a style tab stops: the header's one, at the right margin, is the paragraph's.
+  const RIGHT_TAB = [{ type: TabStopType.RIGHT, position: sheet.contentWidth }];
   const right = T.headerRight(meta);
   const { name, logo } = letterheadOf(meta);
   const rightRuns = right ? [new TextRun({ text: `\t${right}` })] : [];
@@ -498,7 +544,7 @@ function furniture(doc: Document, fallbacks: Fallbacks): { headers: { default: H
   if (!logo) return { headers: { default: header }, footers: { default: footer() } };
   const size = logoSize(logo.image);
   const floating = {
-    horizontalPosition: { relative: HorizontalPositionRelativeFrom.PAGE, offset: emu(T.MARGIN.left) },
+    horizontalPosition: { relative: HorizontalPositionRelativeFrom.PAGE, offset: emu(sheet.look.page.margin.left) },
     verticalPosition: { relative: VerticalPositionRelativeFrom.PAGE, offset: emu(T.FURNITURE.ruleY - LOGO_GAP - size.height) },
     wrap: { type: TextWrappingType.NONE },
     allowOverlap: true,
@@ -511,7 +557,7 @@ function furniture(doc: Document, fallbacks: Fallbacks): { headers: { default: H
   return { headers: { default: header, first }, footers: { default: footer(), first: footer() } };
 }
 
-const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: hex(T.COLOR.rule) });
+const rule = (size: number, color: string) => ({ style: BorderStyle.SINGLE, size, color: hex(color) });
 
 /**
  * The styles of every document. The formatted styles part is kept per styles object across
@@ -519,7 +565,12 @@ const rule = (size: number) => ({ style: BorderStyle.SINGLE, size, color: hex(T.
  * rest of the file: a style must not refer to a numbering definition through docx (the article
  * heading's numbering is added to the finished part, see finishStyles).
  */
-const STYLES: IStylesOptions = {
+function makeStyles(fonts: Fonts, look: Look): IStylesOptions {
+  const FONT_FAMILIES = fonts.families;
+  const lineSpacing = (size: number, gap: number) => lineSpacingOf(size, gap, fonts.lineHeight.text);
+  const heading = look.accent ?? T.COLOR.text;
+  const ruled = look.accent ?? T.COLOR.rule;
+  return {
   default: {
     document: {
       run: { font: FONT_FAMILIES.text, size: halfPoints(T.SIZE.text), language },
@@ -535,12 +586,12 @@ const STYLES: IStylesOptions = {
       paragraph: {
         spacing: { after: twips(T.PARAGRAPH_AFTER), ...lineSpacing(T.SIZE.text, T.LINE_GAP.text) },
         // One space narrower than the PDF's text: see SPACE_WIDTH.
-        indent: { right: twips(T.SPACE_WIDTH * T.SIZE.text) },
+        indent: { right: twips(fonts.spaceWidth * T.SIZE.text) },
       },
     },
-    headingStyle(1),
-    headingStyle(2),
-    headingStyle(3),
+    headingStyle(1, fonts, heading),
+    headingStyle(2, fonts, heading),
+    headingStyle(3, fonts, heading),
     { id: STYLE.article, name: 'Paragrafrubrik', basedOn: 'Heading2', next: 'Normal', quickFormat: true },
     { id: STYLE.decision, name: 'Beslutsförslag', basedOn: 'Normal', quickFormat: true, run: { bold: true } },
     {
@@ -583,7 +634,7 @@ const STYLES: IStylesOptions = {
       name: 'Underskriftsrad',
       basedOn: 'Normal',
       run: { size: halfPoints(T.SIZE.caption), color: hex(T.COLOR.muted) },
-      paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.caption, 0) }, border: { top: { ...rule(4), space: 2 }, between: { ...rule(4), space: 2 } } },
+      paragraph: { spacing: { after: 0, ...lineSpacing(T.SIZE.caption, 0) }, border: { top: { ...rule(4, T.COLOR.rule), space: 2 }, between: { ...rule(4, T.COLOR.rule), space: 2 } } },
     },
     {
       id: STYLE.header,
@@ -592,7 +643,7 @@ const STYLES: IStylesOptions = {
       run: { font: FONT_FAMILIES.heading, size: halfPoints(T.SIZE.furniture), color: hex(T.COLOR.muted) },
       paragraph: {
         spacing: { after: 0, ...lineSpacing(T.SIZE.furniture, 0) },
-        border: { bottom: { ...rule(4), space: 4 } },
+        border: { bottom: { ...rule(4, ruled), space: 4 } },
       },
     },
     {
@@ -604,7 +655,8 @@ const STYLES: IStylesOptions = {
     },
   ],
   characterStyles: CHARACTER_STYLES,
-};
+  };
+}
 
 /** Styles docx adds by default that no kansli document uses: out, so a template meets only ours. */
 const UNUSED_DEFAULTS = new Set([
@@ -632,22 +684,19 @@ function tableStyle(id: string, name: string, borders: string, pad: { top: numbe
 }
 
 /** Table borders by side, in the schema's order; a side not ruled is explicitly none. */
-function tableBorders(ruled: ReadonlySet<string>): string {
-  const rule = `w:val="single" w:sz="4" w:space="0" w:color="${hex(T.COLOR.rule)}"`;
+function tableBorders(ruled: ReadonlySet<string>, color: string): string {
+  const rule = `w:val="single" w:sz="4" w:space="0" w:color="${hex(color)}"`;
   return ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} ${ruled.has(side) ? rule : 'w:val="nil"'}/>`).join('');
 }
 
 const CELL_PAD = twips(T.CELL_PAD);
-const TABLE_STYLES =
-  tableStyle(STYLE.table, 'Tabell', tableBorders(new Set(['top', 'bottom', 'insideH'])), { top: CELL_PAD, bottom: CELL_PAD, left: CELL_PAD, right: CELL_PAD }) +
-  tableStyle(STYLE.signatureTable, 'Underskrifter', tableBorders(new Set()), { top: twips(T.SIGNATURE.above), bottom: 0, left: 0, right: twips(T.SIGNATURE.gap) });
 
 /**
  * The finished styles part: docx's unused defaults out, the table styles in, and the article
  * heading style linked to the article numbering (its numId, from the numbering part), as Word
  * links a numbered heading style: the style names the list, the list's level names the style.
  */
-function finishStyles(styles: string, articleNumId: string | null): string {
+function finishStyles(styles: string, articleNumId: string | null, tableStyles: string): string {
   let out = styles.replace(/<w:style\b[^>]*\bw:styleId="([^"]*)"[^>]*>[\s\S]*?<\/w:style>/g, (whole, id: string) =>
     UNUSED_DEFAULTS.has(id) ? '' : whole,
   );
@@ -656,7 +705,7 @@ function finishStyles(styles: string, articleNumId: string | null): string {
       `${head}<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="${articleNumId}"/></w:numPr></w:pPr>${tail}`,
     );
   }
-  return out.replace('</w:styles>', `${TABLE_STYLES}</w:styles>`);
+  return out.replace('</w:styles>', `${tableStyles}</w:styles>`);
 }
 
 /**
@@ -689,7 +738,7 @@ function complexFields(document: string): string {
 }
 
 /** The package's parts as docx made them, finished: see finishStyles, finishNumbering, complexFields. */
-function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta, embedded: boolean): [string, string | Uint8Array][] {
+function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMeta, embedded: boolean, sheet: Sheet): [string, string | Uint8Array][] {
   const all = [...parts].map(([name, data]): [string, string | Uint8Array] => [name, data]);
   const text = (name: string): string | undefined => {
     const data = all.find(([n]) => n === name)?.[1];
@@ -699,7 +748,7 @@ function finish(parts: Iterable<[string, string | Uint8Array]>, meta: DocumentMe
   const finished = numbering === undefined ? { numbering: undefined, articleNumId: null } : finishNumbering(numbering);
   return all.map(([name, data]) => {
     if (name === 'word/numbering.xml' && finished.numbering !== undefined) return [name, finished.numbering];
-    if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId)];
+    if (name === 'word/styles.xml') return [name, finishStyles(text(name)!, finished.articleNumId, sheet.tableStyles)];
     if (name === 'word/document.xml') return [name, complexFields(text(name)!)];
     if (name === 'docProps/app.xml') return [name, appProperties(text(name)!, meta)];
     if (name === 'word/settings.xml' && embedded) return [name, text(name)!.replace('<w:displayBackgroundShape/>', '<w:displayBackgroundShape/><w:embedTrueTypeFonts/><w:saveSubsetFonts/>')];
@@ -734,8 +783,8 @@ function appProperties(app: string, meta: DocumentMeta): string {
   return app.replace(/<Properties([^>]*?)\s*\/>/, `<Properties$1>${fields}</Properties>`).replace(/(<Properties[^>]*>)(<\/Properties>)/, `$1${fields}$2`);
 }
 
-function build(doc: Document, fonts: readonly EmbeddedFamily[], fallbacks: Fallbacks = new Map()): DocxDocument {
-  const builder = new Builder(doc.blocks, fallbacks);
+function build(doc: Document, fonts: readonly EmbeddedFamily[], sheet: Sheet, fallbacks: Fallbacks = new Map()): DocxDocument {
+  const builder = new Builder(doc.blocks, sheet, fallbacks);
   doc.blocks.forEach((b) => builder.block(b));
   const { meta } = doc;
   return new DocxDocument({
@@ -750,7 +799,7 @@ function build(doc: Document, fonts: readonly EmbeddedFamily[], fallbacks: Fallb
     features: { updateFields: true },
     customProperties: customProperties(meta),
     ...(fonts.length > 0 ? { fonts } : {}),
-    styles: STYLES,
+    styles: sheet.styles,
     numbering: {
       config: [
         { reference: 'bullets', levels: BULLET_LEVELS },
@@ -761,8 +810,8 @@ function build(doc: Document, fonts: readonly EmbeddedFamily[], fallbacks: Fallb
     sections: [
       {
         // A logo gives the first page a header of its own (furniture).
-        properties: { page: { size: PAGE_SIZE, margin: MARGIN }, ...(letterheadOf(meta).logo ? { titlePage: true } : {}) },
-        ...furniture(doc, fallbacks),
+        properties: { page: sheet.page, ...(letterheadOf(meta).logo ? { titlePage: true } : {}) },
+        ...furniture(doc, sheet, fallbacks),
         children: builder.children,
       },
     ],
@@ -806,20 +855,35 @@ function allText(doc: Document): string {
   return [...documentText(doc), doc.meta.author, letterheadOf(doc.meta).name, T.headerRight(doc.meta), T.PAGE_OF.before, T.PAGE_OF.between].join('');
 }
 
-export async function writeDocx(doc: Document, options: { embedFonts?: boolean } = {}): Promise<Buffer> {
-  const fonts = (options.embedFonts ?? embedDocxFonts()) ? await embeddedFonts(allText(doc)) : [];
+export interface DocxOptions {
+  /** Embed the fonts (default: KANSLI_DOCX_FONTS, see font-files.ts). */
+  readonly embedFonts?: boolean;
+  /** The documents' faces; default DejaVu. */
+  readonly fonts?: Fonts;
+  /** Page, accent colour and Word template (kansli.yaml's style); default kansli's own. */
+  readonly look?: Look;
+}
+
+export async function writeDocx(doc: Document, options: DocxOptions = {}): Promise<Buffer> {
+  const sheet = sheetFor(options.fonts ?? loadFonts(), options.look ?? DEFAULT_LOOK);
+  const reference = sheet.look.referenceDocx === null ? null : readReference(sheet.look.referenceDocx);
+  const fonts = (options.embedFonts ?? embedDocxFonts()) ? await embeddedFonts(allText(doc), sheet.fonts) : [];
   const seed = [...doc.meta.title].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-  const svgs = svgImages(doc);
+  const svgs = svgImages(doc, figureBox(sheet.look));
   const fallbacks: Fallbacks = new Map(await Promise.all(svgs.map(async ({ image, pixels }) => [image.sha256, await svgFallback(image, pixels)] as const)));
+  const done = (parts: Iterable<[string, string | Uint8Array]>): Buffer => {
+    const finished = finish(parts, doc.meta, fonts.length > 0, sheet);
+    return zipReproducibly(reference ? applyReference(finished, reference) : finished, doc.meta.timestamp);
+  };
   if (typeof compiler?.compile === 'function') {
     const parts = withSeededRandom(seed, () => {
-      const file = build(doc, fonts, fallbacks);
-      formatOnce(file, STYLES);
+      const file = build(doc, fonts, sheet, fallbacks);
+      formatOnce(file, sheet.styles);
       return compiler!.compile!.call(compiler, file, undefined, []);
     });
-    return zipReproducibly(finish(parts, doc.meta, fonts.length > 0), doc.meta.timestamp);
+    return done(parts);
   }
   // Packer compiles synchronously before its first await, so the seeded span covers every id.
-  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts, fallbacks)));
-  return zipReproducibly(finish(Object.entries(unzipSync(await packing)), doc.meta, fonts.length > 0), doc.meta.timestamp);
+  const packing = withSeededRandom(seed, () => Packer.toBuffer(build(doc, fonts, sheet, fallbacks)));
+  return done(Object.entries(unzipSync(await packing)));
 }

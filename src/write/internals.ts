@@ -25,7 +25,6 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { Packer, type Document as DocxDocument, type IStylesOptions } from 'docx';
 import type * as fontkit from 'fontkit';
-import type { FontName } from './font-files.js';
 
 type PDF = PDFKit.PDFDocument;
 
@@ -40,7 +39,7 @@ export const INTERNALS: boolean = process.env.KANSLI_NO_INTERNALS !== '1';
  * shaping is a large part of the cost of a small PDF. A layout depends only on the font and the
  * text (subsetting happens later, per document), so sharing it changes no byte of the output.
  */
-const sharedLayouts = new Map<FontName, Record<string, unknown>>();
+const sharedLayouts = new WeakMap<object, Record<string, unknown>>();
 
 /** pdfkit's font objects whose layoutRun already fixes each run's width (see Layout.font). */
 const summing = new WeakSet<object>();
@@ -56,12 +55,13 @@ interface EmbeddedFont {
  * Gives the font pdfkit has just selected the process-wide layout cache of its face, and makes
  * its runs sum their widths once.
  */
-export function shareLayouts(pdf: PDF, name: FontName): void {
+export function shareLayouts(pdf: PDF, face: fontkit.Font): void {
   if (!INTERNALS) return;
   const current = (pdf as unknown as { _font: EmbeddedFont })._font;
   if (current.layoutCache === undefined) return;
-  let shared = sharedLayouts.get(name);
-  if (!shared) sharedLayouts.set(name, (shared = current.layoutCache));
+  // By the parsed face, not its name: a process may write documents in DejaVu and a project's fonts.
+  let shared = sharedLayouts.get(face);
+  if (!shared) sharedLayouts.set(face, (shared = current.layoutCache));
   current.layoutCache = shared;
   if (!summing.has(current)) {
     summing.add(current);

@@ -21,9 +21,10 @@ import type {
 import { articleLabel, articleNumbers, inlineText, letterheadOf, signatureText } from '../model.js';
 import { drawImage, fit, logoSize } from './images.js';
 import type { Fonts, FontName } from './fonts.js';
+import { contentWidth, DEFAULT_LOOK, type Look } from './look.js';
 import { endPdf, escapeMetadata, heightsRememberable, shareLayouts } from './internals.js';
 import { flattenRuns, PLAIN, type Marks } from './runs.js';
-import { CELL_PAD, COLOR, CONTENT_WIDTH, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, MARGIN, PAGE, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIGNATURE, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
+import { CELL_PAD, COLOR, FURNITURE, HEADING, LINE_GAP as LINE_GAPS, LIST_INDENT, LIST_ITEM_AFTER, PARAGRAPH_AFTER, PARAGRAPH_KEPT, SIGNATURE, SIZE, TABLE_AFTER, headerRight, pageOf } from './typography.js';
 
 type PDF = PDFKit.PDFDocument;
 /** pdfkit's structure elements; its type package does not describe them fully. */
@@ -36,7 +37,6 @@ interface Struct {
 type StructFactory = (type: string, options?: object, children?: unknown) => Struct;
 
 // The typography both writers share (typography.ts); the short names are this writer's own.
-const BOTTOM = PAGE.height - MARGIN.bottom;
 const TEXT_SIZE = SIZE.text;
 const LINE_GAP = LINE_GAPS.text;
 
@@ -163,10 +163,10 @@ export function oneLine(text: string, width: number, size: number): string {
   return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-/** The widest advance of each face, in ems: a word shorter than width / this cannot be too wide. */
-const widestAdvance = new Map<FontName, number>();
+/** The widest advance of each parsed face, in ems: a word shorter than width / this cannot be too wide. */
+const widestAdvance = new WeakMap<object, number>();
 
-/** Measured text heights, by face, size, width, line gap and text (see Layout.measure). */
+/** Measured text heights, by set of faces, face, size, width, line gap and text (see Layout.measure). */
 const heights = new Map<string, number>();
 /** Enough for a national build's texts; a long `kansli watch` session starts over past it. */
 const MAX_HEIGHTS = 100_000;
@@ -214,11 +214,12 @@ function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
+export function writePdf(document: Document, fonts: Fonts, look: Look = DEFAULT_LOOK): Promise<Buffer> {
   const { meta } = document;
+  const { page } = look;
   const pdf = new PDFDocument({
-    size: 'A4',
-    margins: MARGIN,
+    size: [page.width, page.height],
+    margins: { top: page.margin.top, bottom: page.margin.bottom, left: page.margin.left, right: page.margin.right },
     pdfVersion: '1.7',
     subset: 'PDF/A-2a',
     tagged: true,
@@ -250,7 +251,7 @@ export function writePdf(document: Document, fonts: Fonts): Promise<Buffer> {
     pdf.on('error', reject);
   });
 
-  const layout = new Layout(pdf, document);
+  const layout = new Layout(pdf, document, fonts, look);
   layout.blocks(document.blocks);
   layout.furniture();
   endPdf(pdf);
@@ -263,11 +264,27 @@ class Layout {
   private readonly numbers: Map<Heading, number>;
   /** Open bookmarks by heading level, so an H2's bookmark sits under the H1 before it. */
   private readonly outline: PDFKit.PDFOutline[] = [];
+  /** The page (look.page): its size, margins, text width and where its text ends. */
+  private readonly PAGE: { readonly width: number; readonly height: number };
+  private readonly MARGIN: Look['page']['margin'];
+  private readonly CONTENT_WIDTH: number;
+  private readonly BOTTOM: number;
+  /** Headings' colour and the rules': the accent colour, or kansli's black and grey. */
+  private readonly headingColor: string;
+  private readonly ruleColor: string;
 
   constructor(
     private readonly pdf: PDF,
     private readonly document: Document,
+    private readonly fonts: Fonts,
+    look: Look,
   ) {
+    this.PAGE = { width: look.page.width, height: look.page.height };
+    this.MARGIN = look.page.margin;
+    this.CONTENT_WIDTH = contentWidth(look.page);
+    this.BOTTOM = look.page.height - look.page.margin.bottom;
+    this.headingColor = look.accent ?? COLOR.text;
+    this.ruleColor = look.accent ?? COLOR.rule;
     this.struct = (pdf as unknown as { struct: StructFactory }).struct.bind(pdf);
     this.root = this.struct('Document');
     (pdf as unknown as { addStructure(s: Struct): void }).addStructure(this.root);
@@ -283,7 +300,7 @@ class Layout {
   /** Selects a font, giving its pdfkit font object the process-wide layout cache. */
   private font(name: FontName): PDF {
     this.pdf.font(name);
-    shareLayouts(this.pdf, name);
+    shareLayouts(this.pdf, this.fonts.parsed[name]);
     return this.pdf;
   }
 
@@ -292,7 +309,7 @@ class Layout {
   }
 
   private ensure(height: number): void {
-    if (this.y + height > BOTTOM && this.y > MARGIN.top + 1) this.pdf.addPage();
+    if (this.y + height > this.BOTTOM && this.y > this.MARGIN.top + 1) this.pdf.addPage();
   }
 
   private block(block: Block, next: Block | undefined): void {
@@ -302,7 +319,7 @@ class Layout {
       case 'paragraph':
         return this.paragraph(block, this.root);
       case 'list':
-        return this.list(block, this.root, MARGIN.left);
+        return this.list(block, this.root, this.MARGIN.left);
       case 'table':
         return this.table(block);
       case 'signatures':
@@ -310,7 +327,7 @@ class Layout {
       case 'figure':
         return this.figure(block);
       case 'pageBreak':
-        if (this.y > MARGIN.top + 1) this.pdf.addPage();
+        if (this.y > this.MARGIN.top + 1) this.pdf.addPage();
         return;
     }
   }
@@ -335,7 +352,7 @@ class Layout {
     const line = TEXT_SIZE * 1.2 + LINE_GAP;
     switch (block.type) {
       case 'paragraph':
-        return Math.min(this.textHeight(runs(block.children, 'serif'), CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
+        return Math.min(this.textHeight(runs(block.children, 'serif'), this.CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
       case 'list':
       case 'table':
         return line * 2 + CELL_PAD * 2;
@@ -349,15 +366,15 @@ class Layout {
   private heading(h: Heading, next: Block | undefined): void {
     const style = HEADING[h.level];
     const text = this.headingText(h);
-    const set = this.breakWideWords(text, 'sansBold', style.size, CONTENT_WIDTH);
-    const height = this.measure(set, 'sansBold', style.size, CONTENT_WIDTH);
-    if (this.y > MARGIN.top + 1) this.pdf.y += style.before;
+    const set = this.breakWideWords(text, 'sansBold', style.size, this.CONTENT_WIDTH);
+    const height = this.measure(set, 'sansBold', style.size, this.CONTENT_WIDTH);
+    if (this.y > this.MARGIN.top + 1) this.pdf.y += style.before;
     // Keep with next: a heading alone at the foot of a page is moved to the next page.
     this.ensure(height + style.after + this.leadHeight(next));
     const parent = this.outline.slice(0, h.level - 1).reverse().find((o) => o !== undefined) ?? this.pdf.outline;
     this.outline.length = h.level - 1;
     this.outline[h.level - 1] = parent.addItem(text);
-    this.root.add(this.struct(`H${h.level}`, {}, () => this.writeRuns(this.headingRuns(h), MARGIN.left, CONTENT_WIDTH, style.size, COLOR.text, this.y, 0)));
+    this.root.add(this.struct(`H${h.level}`, {}, () => this.writeRuns(this.headingRuns(h), this.MARGIN.left, this.CONTENT_WIDTH, style.size, this.headingColor, this.y, 0)));
     this.pdf.y += style.after;
   }
 
@@ -376,12 +393,12 @@ class Layout {
 
   /** The widest advance of a face, in ems (from its hhea table; 3 if it does not say). */
   private widestEm(font: FontName): number {
-    let em = widestAdvance.get(font);
+    let em = widestAdvance.get(this.fonts.parsed[font]);
     if (em === undefined) {
       this.font(font);
       const f = (this.pdf as unknown as { _font: { font?: { hhea?: { advanceWidthMax?: number }; unitsPerEm?: number } } })._font.font;
       em = f?.hhea?.advanceWidthMax && f.unitsPerEm ? f.hhea.advanceWidthMax / f.unitsPerEm : 3;
-      widestAdvance.set(font, em);
+      widestAdvance.set(this.fonts.parsed[font], em);
     }
     return em;
   }
@@ -418,7 +435,7 @@ class Layout {
    * carry its options into the measurement); then it is measured, as always.
    */
   private measure(text: string, font: FontName, size: number, width: number, lineGap?: number): number {
-    const key = `${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
+    const key = `${this.fonts.id}\u0000${font}\u0000${size}\u0000${width}\u0000${lineGap}\u0000${text}`;
     const open = !heightsRememberable(this.pdf);
     // Selected either way: what follows a measurement may rely on the face being current.
     this.font(font).fontSize(size);
@@ -468,9 +485,9 @@ class Layout {
     const rs = runs(p.children, 'serif', { ...PLAIN, bold: decision });
     const size = note ? SIZE.note : TEXT_SIZE;
     // Short paragraphs are not split across pages; long ones flow.
-    const height = this.textHeight(rs, CONTENT_WIDTH, size, PARAGRAPH_KEPT);
+    const height = this.textHeight(rs, this.CONTENT_WIDTH, size, PARAGRAPH_KEPT);
     if (height < PARAGRAPH_KEPT) this.ensure(height);
-    parent.add(this.struct('P', {}, () => this.writeRuns(rs, MARGIN.left, CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
+    parent.add(this.struct('P', {}, () => this.writeRuns(rs, this.MARGIN.left, this.CONTENT_WIDTH, size, note ? COLOR.muted : COLOR.text)));
     this.pdf.y += PARAGRAPH_AFTER;
   }
 
@@ -483,7 +500,7 @@ class Layout {
       const label = list.ordered ? `${i + 1}.` : '•';
       const rs = runs(item.children, 'serif');
       const bodyX = left + LIST_INDENT;
-      const width = PAGE.width - MARGIN.right - bodyX;
+      const width = this.PAGE.width - this.MARGIN.right - bodyX;
       this.ensure(Math.min(this.textHeight(rs, width, TEXT_SIZE), 40));
       const top = this.y;
       const li = this.struct('LI');
@@ -510,7 +527,7 @@ class Layout {
 
   private table(table: Table): void {
     const total = table.widths.reduce((a, b) => a + b, 0);
-    const widths = table.widths.map((w) => (w / total) * CONTENT_WIDTH);
+    const widths = table.widths.map((w) => (w / total) * this.CONTENT_WIDTH);
     const t = this.struct('Table');
     this.root.add(t);
     const rowHeight = (row: Table['body'][number], bold: boolean): number =>
@@ -528,7 +545,7 @@ class Layout {
       const top = this.y;
       const tr = this.struct('TR');
       section.add(tr);
-      let x = MARGIN.left;
+      let x = this.MARGIN.left;
       row.forEach((cell, i) => {
         const cellX = x;
         tr.add(
@@ -541,9 +558,9 @@ class Layout {
       });
       tr.end();
       this.artifact(() => {
-        this.pdf.lineWidth(header ? 0.8 : 0.4).strokeColor(COLOR.rule);
-        this.pdf.moveTo(MARGIN.left, top + height).lineTo(MARGIN.left + CONTENT_WIDTH, top + height).stroke();
-        if (header) this.pdf.moveTo(MARGIN.left, top).lineTo(MARGIN.left + CONTENT_WIDTH, top).stroke();
+        this.pdf.lineWidth(header ? 0.8 : 0.4).strokeColor(this.ruleColor);
+        this.pdf.moveTo(this.MARGIN.left, top + height).lineTo(this.MARGIN.left + this.CONTENT_WIDTH, top + height).stroke();
+        if (header) this.pdf.moveTo(this.MARGIN.left, top).lineTo(this.MARGIN.left + this.CONTENT_WIDTH, top).stroke();
       });
       this.pdf.y = top + height;
     };
@@ -561,7 +578,7 @@ class Layout {
     t.add(body);
     for (const row of table.body) {
       const h = rowHeight(row, false);
-      if (this.y + h > BOTTOM) {
+      if (this.y + h > this.BOTTOM) {
         this.pdf.addPage();
         // Repeated header rows are a visual aid only: marked as artifacts, read once.
         this.artifact(() => table.header.forEach((r) => this.drawArtifactRow(r, widths, rowHeight(r, true))));
@@ -575,14 +592,14 @@ class Layout {
 
   private drawArtifactRow(row: Table['header'][number], widths: number[], height: number): void {
     const top = this.y;
-    let x = MARGIN.left;
+    let x = this.MARGIN.left;
     row.forEach((cell, i) => {
       this.writeRuns(runs(cell.children, 'sans'), x + CELL_PAD, widths[i]! - 2 * CELL_PAD, SIZE.table, COLOR.text, top + CELL_PAD, LINE_GAPS.table);
       x += widths[i]!;
     });
-    this.pdf.lineWidth(0.8).strokeColor(COLOR.rule);
-    this.pdf.moveTo(MARGIN.left, top).lineTo(MARGIN.left + CONTENT_WIDTH, top).stroke();
-    this.pdf.moveTo(MARGIN.left, top + height).lineTo(MARGIN.left + CONTENT_WIDTH, top + height).stroke();
+    this.pdf.lineWidth(0.8).strokeColor(this.ruleColor);
+    this.pdf.moveTo(this.MARGIN.left, top).lineTo(this.MARGIN.left + this.CONTENT_WIDTH, top).stroke();
+    this.pdf.moveTo(this.MARGIN.left, top + height).lineTo(this.MARGIN.left + this.CONTENT_WIDTH, top + height).stroke();
     this.pdf.y = top + height;
   }
 
@@ -595,12 +612,12 @@ class Layout {
     const sect = this.struct('Sect');
     this.root.add(sect);
     const gap = SIGNATURE.gap;
-    const width = (CONTENT_WIDTH - gap) / 2;
+    const width = (this.CONTENT_WIDTH - gap) / 2;
     for (let i = 0; i < block.signatures.length; i += 2) {
       this.ensure(this.signatureHeight());
       const top = this.y + SIGNATURE.above;
       const pair = block.signatures.slice(i, i + 2);
-      pair.forEach((s, j) => this.signature(s, sect, MARGIN.left + j * (width + gap), top, width));
+      pair.forEach((s, j) => this.signature(s, sect, this.MARGIN.left + j * (width + gap), top, width));
       this.pdf.y = top + this.signatureHeight();
     }
     sect.end();
@@ -649,14 +666,14 @@ class Layout {
    * never enlarged; a Figure element with its alternative text and its box, as PDF/UA asks.
    */
   private figure(f: Figure): void {
-    const size = fit(f.image, { width: CONTENT_WIDTH, height: BOTTOM - MARGIN.top });
+    const size = fit(f.image, { width: this.CONTENT_WIDTH, height: this.BOTTOM - this.MARGIN.top });
     this.ensure(size.height);
-    const x = MARGIN.left;
+    const x = this.MARGIN.left;
     const y = this.y;
     const figure = this.struct('Figure', { alt: f.alt }, () => drawImage(this.pdf, f.image, x, y, size, this.svgFont));
-    figure.dictionary.data.A = { O: 'Layout', Placement: 'Block', BBox: [x, PAGE.height - y - size.height, x + size.width, PAGE.height - y].map((v) => Math.round(v * 100) / 100) };
+    figure.dictionary.data.A = { O: 'Layout', Placement: 'Block', BBox: [x, this.PAGE.height - y - size.height, x + size.width, this.PAGE.height - y].map((v) => Math.round(v * 100) / 100) };
     this.root.add(figure);
-    this.pdf.x = MARGIN.left;
+    this.pdf.x = this.MARGIN.left;
     this.pdf.y = y + size.height + PARAGRAPH_AFTER;
   }
 
@@ -686,20 +703,20 @@ class Layout {
       // Furniture sits in the margins; without this pdfkit would start a new page for the footer.
       this.pdf.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
       this.pdf.markContent('Artifact', { type: 'Pagination' } as never);
-      let nameX = MARGIN.left;
+      let nameX = this.MARGIN.left;
       if (logo && logoAt && i === range.start) {
         // Standing on the header's rule, like the text beside it.
-        drawImage(this.pdf, logo.image, MARGIN.left, FURNITURE.ruleY - LOGO_GAP - logoAt.height, logoAt, this.svgFont);
+        drawImage(this.pdf, logo.image, this.MARGIN.left, FURNITURE.ruleY - LOGO_GAP - logoAt.height, logoAt, this.svgFont);
         nameX += logoAt.width + LOGO_GAP * 2;
       }
       this.font('sans').fontSize(SIZE.furniture).fillColor(COLOR.muted);
       // Beside a logo the name may reach past the middle: it is never wrapped (the header has one line).
-      const nameWidth = nameX === MARGIN.left ? CONTENT_WIDTH / 2 : Math.max(MARGIN.left + CONTENT_WIDTH / 2 - nameX, this.pdf.widthOfString(name) + 1);
+      const nameWidth = nameX === this.MARGIN.left ? this.CONTENT_WIDTH / 2 : Math.max(this.MARGIN.left + this.CONTENT_WIDTH / 2 - nameX, this.pdf.widthOfString(name) + 1);
       this.pdf.text(name, nameX, FURNITURE.headerTop, { width: nameWidth, lineBreak: false });
-      if (right !== '') this.pdf.text(right, MARGIN.left + CONTENT_WIDTH / 2, FURNITURE.headerTop, { width: CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
-      this.pdf.lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, FURNITURE.ruleY).lineTo(PAGE.width - MARGIN.right, FURNITURE.ruleY).stroke();
-      this.pdf.text(pageOf(i - range.start + 1, range.count), MARGIN.left, PAGE.height - FURNITURE.footerTop, {
-        width: CONTENT_WIDTH,
+      if (right !== '') this.pdf.text(right, this.MARGIN.left + this.CONTENT_WIDTH / 2, FURNITURE.headerTop, { width: this.CONTENT_WIDTH / 2, align: 'right', lineBreak: false });
+      this.pdf.lineWidth(0.5).strokeColor(this.ruleColor).moveTo(this.MARGIN.left, FURNITURE.ruleY).lineTo(this.PAGE.width - this.MARGIN.right, FURNITURE.ruleY).stroke();
+      this.pdf.text(pageOf(i - range.start + 1, range.count), this.MARGIN.left, this.PAGE.height - FURNITURE.footerTop, {
+        width: this.CONTENT_WIDTH,
         align: 'center',
         lineBreak: false,
       });

@@ -26,7 +26,7 @@ describe('startPool', () => {
     const { content } = check({ contentDir: CONTENT });
     const units = plan(content, { only: 'forbundsordning' });
     expect(units).toHaveLength(1);
-    const pool = startPool(TEMPLATE_DIR, 1000);
+    const pool = startPool(TEMPLATE_DIR, undefined, 1000);
     try {
       const done: string[] = [];
       await pool.run(content, new Date(0), units, (p) => done.push(p.stem));

@@ -18,7 +18,7 @@ function project(yaml: string): string {
 
 describe('resolveProject', () => {
   it('finds the nearest kansli.yaml upward and resolves its folders against it', () => {
-    const root = project('name: Förbundet\ncontent: källor\noutput: ut/dokument\nsigned: signerade\nstyle: { font: DejaVu }\n');
+    const root = project('name: Förbundet\ncontent: källor\noutput: ut/dokument\nsigned: signerade\nstyle: { accent_color: "#00507d" }\n');
     const deep = join(root, 'a', 'b');
     mkdirSync(deep, { recursive: true });
     expect(findProjectFile(deep)).toBe(join(root, 'kansli.yaml'));
@@ -31,8 +31,9 @@ describe('resolveProject', () => {
       templatesDir: join(root, 'templates'),
       outDir: join(root, 'ut', 'dokument'),
       signedDir: join(root, 'signerade'),
-      style: { font: 'DejaVu' },
+      style: { accent_color: '#00507d' },
     });
+    expect(p.typography.look.accent).toBe('#00507d');
   });
 
   it('without a project file uses the default folders in the working directory', () => {
@@ -62,7 +63,7 @@ describe('resolveProject', () => {
     const at = problems.map((p) => `${p.position.line}:${p.position.column}: ${p.message}`);
     expect(at).toEqual([
       '2:9: expected a folder path, relative to kansli.yaml (e.g. content), found a list',
-      '3:8: expected style settings (fonts, sizes, colours): a mapping, found the number 3',
+      '3:8: expected style settings (fonts, colours, page, a Word template): a mapping, found the number 3',
       '4:1: unknown key "outptu" (did you mean "output"?); allowed here: name, content, templates, output, signed, style',
     ]);
     expect(problems.every((p) => p.file.endsWith('kansli.yaml'))).toBe(true);
