@@ -174,7 +174,7 @@ program
     try {
       const { warnings } = check({ contentDir, templatesDir });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
-      stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
+      stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in, drafting proposals to settle)' : ''}`);
     } catch (e) {
       const problems = problemsOf(e);
       if (github && problems) {
@@ -291,7 +291,7 @@ function printBuild(result: BuildResult, where: Paths, started: number): void {
     stdout(`kansli build: ${displayPath(where.outDir)} is up to date (${result.skipped.length} files skipped, ${seconds} s)`);
     return;
   }
-  const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} unknown facts, listed by kansli check` : '';
+  const unknown = result.warnings.length > 0 ? `; ${result.warnings.length} warnings (unknown facts, drafting proposals), listed by kansli check` : '';
   stdout(`kansli build: wrote ${result.written.length} files, skipped ${result.skipped.length} unchanged, in ${seconds} s${unknown}`);
   for (const line of summaryLines(result)) stdout(line);
 }
