@@ -92,7 +92,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   const rescued = rescueSigned(options.outDir, signedDirFor(options.outDir));
   assertReplaceable(options.outDir);
   const names = templateNames(templatesDir);
-  const before = loadSource(options.from, names);
+  const before = loadSource(options.from, names, { inForce: true });
   const after = loadSource(options.to, names);
   const templates = loadTemplates(templatesDir);
   const comparison = compare(charterText(before, templates), charterText(after, templates));

@@ -43,7 +43,7 @@ export interface ProfileItem {
 
 export interface LegalProfile {
   readonly kind: BodyKind;
-  readonly law: { readonly title: string; readonly cite: string; readonly section: string; readonly wordingAsOf?: string };
+  readonly law: { readonly title: string; readonly cite: string; readonly section: string; readonly amendedBy?: string };
   readonly sources: readonly string[];
   readonly items: readonly ProfileItem[];
   /** The profile's file, as messages name it. */
@@ -86,7 +86,7 @@ function readProfile(kind: string, path: string): ProfileResult {
   if (problems.length > 0) return { ok: false, problems };
   const raw = parsed.parsed.data as {
     kind: BodyKind;
-    law: { title: string; cite: string; section: string; wording_as_of?: string };
+    law: { title: string; cite: string; section: string; amended_by?: string };
     sources: string[];
     items: ProfileItem[];
   };
@@ -96,8 +96,8 @@ function readProfile(kind: string, path: string): ProfileResult {
     if (seen.has(item.id)) return fail(`item id "${item.id}" is used twice; the ids are what charters name in covers: [...]`);
     seen.add(item.id);
   }
-  const { wording_as_of, ...law } = raw.law;
-  return { ok: true, profile: { kind: raw.kind, law: { ...law, ...(wording_as_of ? { wordingAsOf: wording_as_of } : {}) }, sources: raw.sources, items: raw.items, file } };
+  const { amended_by, ...law } = raw.law;
+  return { ok: true, profile: { kind: raw.kind, law: { ...law, ...(amended_by ? { amendedBy: amended_by } : {}) }, sources: raw.sources, items: raw.items, file } };
 }
 
 /** One finding of the coverage check, with where in charter.yaml it belongs. */
@@ -116,10 +116,11 @@ interface RawArticle {
 
 /**
  * What a charter's articles cover, against a profile: unknown or repeated ids in `covers`, and every
- * item no article covers. A draft charter (`draft: true`) gets warnings for the missing items
- * instead of errors; an unknown id stays an error, since it is a mistake in the text, not a gap.
+ * item no article covers. A draft charter (`draft: true`), or the version in force that a
+ * comparison starts from, gets warnings for the missing items instead of errors; an unknown id
+ * stays an error, since it is a mistake in the text, not a gap.
  */
-export function coverage(profile: LegalProfile, articles: readonly RawArticle[], draft: boolean): CoverageFinding[] {
+export function coverage(profile: LegalProfile, articles: readonly RawArticle[], lenient: 'draft' | 'in-force' | null): CoverageFinding[] {
   const findings: CoverageFinding[] = [];
   const items = new Map(profile.items.map((i) => [i.id, i]));
   const known = profile.items.map((i) => i.id);
@@ -148,11 +149,13 @@ export function coverage(profile: LegalProfile, articles: readonly RawArticle[],
     const unconfirmed = item.wording === 'unconfirmed';
     const why = unconfirmed
       ? ` (a warning: kansli's profile has not confirmed this item in the statute's text, ${profile.file})`
-      : draft
+      : lenient === 'draft'
         ? ' (a warning while charter.yaml says draft: true)'
-        : '';
+        : lenient === 'in-force'
+          ? ' (a warning: this is the version in force, which a comparison starts from)'
+          : '';
     findings.push({
-      severity: unconfirmed || draft ? 'warning' : 'error',
+      severity: unconfirmed || lenient !== null ? 'warning' : 'error',
       path: ['articles'],
       prefer: 'key',
       message: `${citation(profile, item)}: ${item.text} saknas; no article covers "${item.id}" (add covers: [${item.id}] to the article that states it)${why}`,

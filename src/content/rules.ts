@@ -4,6 +4,7 @@
  * function over the raw (schema-valid) data that reports problems at the offending node.
  */
 import type { Position, Problem, Severity } from './problems.js';
+import type { LoadOptions } from './load.js';
 import type { ContentFile } from './schema.js';
 import { span } from './process.js';
 import { coverage, loadProfile } from './profiles.js';
@@ -16,6 +17,7 @@ export interface RuleContext {
   readonly data: Record<ContentFile, Raw>;
   /** Names of the templates that exist (without .hbs). */
   readonly templates: ReadonlySet<string>;
+  readonly options: LoadOptions;
   report(severity: Severity, file: ContentFile, path: Path, message: string, prefer?: 'key' | 'value'): void;
   /** A problem located outside the content files (in a legal profile kansli ships). */
   problem(problem: Problem): void;
@@ -389,7 +391,8 @@ const charterCoverage: Rule = rule(['charter', 'parties'], (ctx) => {
     return;
   }
   const charter = ctx.data.charter;
-  for (const f of coverage(loaded.profile, charter.articles, charter.draft === true)) ctx.report(f.severity, 'charter', f.path, f.message, f.prefer);
+  const lenient = charter.draft === true ? 'draft' : ctx.options.inForce === true ? 'in-force' : null;
+  for (const f of coverage(loaded.profile, charter.articles, lenient)) ctx.report(f.severity, 'charter', f.path, f.message, f.prefer);
 });
 
 /**
@@ -448,6 +451,7 @@ export function runRules(
   data: Partial<Record<ContentFile, Raw>>,
   schemaValid: ReadonlySet<ContentFile>,
   templates: ReadonlySet<string>,
+  options: LoadOptions,
   locate: (file: ContentFile, ptr: string, prefer: 'key' | 'value') => { file: string; position: Position },
 ): Problem[] {
   const problems: Problem[] = [];
@@ -457,6 +461,7 @@ export function runRules(
     const ctx: RuleContext = {
       data: data as Record<ContentFile, Raw>,
       templates,
+      options,
       report(severity, file, path, message, prefer = 'value') {
         found.push({ severity, ...locate(file, pointer(path), prefer), message });
       },

@@ -57,7 +57,7 @@ describe('the profiles shipped with kansli', () => {
     expect(kl.law.section).toBe('9 kap. 6 §');
     expect(kl.items.every((i) => i.wording === 'unconfirmed' && i.point === undefined)).toBe(true);
     expect(citation(kl, kl.items[0]!)).toBe('9 kap. 6 § kommunallagen (2017:725)');
-    const findings = coverage(kl, [{ id: 'namn', covers: ['namn-sate'] }], false);
+    const findings = coverage(kl, [{ id: 'namn', covers: ['namn-sate'] }], null);
     expect(findings.length).toBe(kl.items.length - 1);
     expect(findings.every((f) => f.severity === 'warning' && /has not confirmed this item/.test(f.message))).toBe(true);
   });
