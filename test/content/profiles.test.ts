@@ -181,3 +181,25 @@ describe('a new project (kansli init)', () => {
     expect(missing.map((p) => p.message.split('): ')[0] + ')')).toEqual(finsam.items.filter((i) => !['namn', 'sate'].includes(i.id)).map((i) => citation(finsam, i)));
   });
 });
+
+describe('the profile is chosen by the kind of body', () => {
+  it('checks a kommunalförbund against 9 kap. 6 § kommunallagen (2017:725), its unconfirmed items as warnings', () => {
+    const dir = contentCopy();
+    edit(dir, 'parties.yaml', /^(\s+)kind: samordningsforbund/m, '$1kind: kommunalforbund');
+    let problems: readonly Problem[] = [];
+    try {
+      check({ contentDir: dir });
+    } catch (e) {
+      if (!(e instanceof ProblemsError)) throw e;
+      problems = e.problems;
+    }
+    const kl = problems.filter((p) => p.message.includes('kommunallagen (2017:725)'));
+    // Västmanland's covers name Finsam's items: those that are no item of KL are errors at their line.
+    const unknown = kl.filter((p) => p.severity === 'error');
+    expect(unknown.map((p) => p.message)).toContain(`"lan" is not an item of 9 kap. 6 § kommunallagen (2017:725); its items: ${profile('kommunalforbund').items.map((i) => i.id).join(', ')}`);
+    const missing = kl.filter((p) => /saknas/.test(p.message));
+    expect(missing.length).toBeGreaterThan(0);
+    expect(missing.every((p) => p.severity === 'warning' && p.message.startsWith('9 kap. 6 § kommunallagen (2017:725): '))).toBe(true);
+    expect(problems.some((p) => p.message.includes('lagen (2003:1210): '))).toBe(false);
+  });
+});
