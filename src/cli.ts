@@ -176,7 +176,7 @@ program
     try {
       const { warnings } = check({ contentDir, templatesDir, ...imageOptions(where), typography: where.project.typography });
       for (const w of warnings) (github ? stdout : stderr)(github ? githubAnnotation(w) : describeProblem(w));
-      stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in)' : ''}`);
+      stderr(`kansli check: ${summary(0, warnings.length)}${warnings.length > 0 ? ' (unknown facts to fill in, drafting proposals to settle)' : ''}`);
     } catch (e) {
       const problems = problemsOf(e);
       if (github && problems) {
@@ -303,7 +303,7 @@ function printBuild(result: BuildResult, where: Paths, started: number): void {
     return;
   }
   const facts = result.warnings.filter((w) => !where.project.typography.warnings.includes(w)).length;
-  const unknown = facts > 0 ? `; ${facts} unknown facts, listed by kansli check` : '';
+  const unknown = facts > 0 ? `; ${facts} warnings (unknown facts, drafting proposals), listed by kansli check` : '';
   stdout(`kansli build: wrote ${result.written.length} files, skipped ${result.skipped.length} unchanged, in ${seconds} s${unknown}`);
   for (const line of summaryLines(result)) stdout(line);
 }

@@ -38,7 +38,7 @@ beforeAll(() => {
 describe('the tarball', () => {
   it('holds the compiled code, declarations, schemas, templates and the example; no tests, fixtures, sources or machine-specific caches', () => {
     const files = listing.map((f) => f.replace(/^package\//, ''));
-    for (const wanted of ['package.json', 'README.md', 'dist/bundle/cli.js', 'dist/bundle/engine.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/pipeline/build.d.ts', 'schemas/parties.schema.json', 'schemas/project.schema.json', 'templates/forbundsordning.hbs', 'templates/partials/signatures.hbs', 'content/parties.yaml', 'starter/content/charter.yaml']) {
+    for (const wanted of ['package.json', 'README.md', 'dist/bundle/cli.js', 'dist/bundle/engine.cjs', 'dist/index.js', 'dist/index.d.ts', 'dist/pipeline/build.d.ts', 'schemas/parties.schema.json', 'schemas/project.schema.json', 'schemas/profile.schema.json', 'profiles/samordningsforbund.yaml', 'profiles/kommunalforbund.yaml', 'templates/forbundsordning.hbs', 'templates/partials/signatures.hbs', 'content/parties.yaml', 'starter/content/charter.yaml']) {
       expect(files, wanted).toContain(wanted);
     }
     expect(files.filter((f) => /^(test|src)\//.test(f) || /fixtures|\.test\.|engine\.cjs\.cache|^dist\/bench\/|^dist\/bundle\.js|\.tsbuildinfo$/.test(f))).toEqual([]);

@@ -107,7 +107,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   const typography = options.typography ?? DEFAULT_TYPOGRAPHY;
   const fontProblems = useFaces(typography.look.faces, typography.origins);
   if (fontProblems.length > 0) throw new ProblemsError(fontProblems);
-  const before = loadSource(options.from, names);
+  const before = loadSource(options.from, names, { inForce: true });
   const after = loadSource(options.to, names);
   const templates = loadTemplates(templatesDir);
   const comparison = compare(charterText(before, templates), charterText(after, templates));

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadContent } from '../content/load.js';
+import { loadContent, type LoadOptions } from '../content/load.js';
 import { ProblemsError, START, type Problem } from '../content/problems.js';
 import { MAX_FILE_BYTES, TOO_LARGE } from '../content/read.js';
 import { CONTENT_FILES } from '../content/schema.js';
@@ -95,12 +95,16 @@ function checkout(dir: string, rev: string): { folder: string; label: (file: str
   return { folder, label };
 }
 
-/** Loads and checks one version of the content; every problem names the file the author knows. */
-export function loadSource(source: Source, templates: ReadonlySet<string>): Content {
-  if (source.kind === 'folder') return loadContent(source.dir, templates).content;
+/**
+ * Loads and checks one version of the content; every problem names the file the author knows.
+ * The version in force (--from) is not refused for items of the law its charter does not
+ * cover: it was adopted as it is (see LoadOptions.inForce).
+ */
+export function loadSource(source: Source, templates: ReadonlySet<string>, options: LoadOptions = {}): Content {
+  if (source.kind === 'folder') return loadContent(source.dir, templates, undefined, options).content;
   const { folder, label } = checkout(source.dir, source.rev);
   try {
-    return loadContent(folder, templates).content;
+    return loadContent(folder, templates, undefined, options).content;
   } catch (e) {
     if (!(e instanceof ProblemsError)) throw e;
     throw new ProblemsError(e.problems.map((p) => (p.file.startsWith(folder) ? { ...p, file: label(p.file.slice(folder.length + 1)) } : p)));

@@ -32,11 +32,21 @@ export interface AssetSources {
   readonly problems?: readonly Problem[];
 }
 
+export interface LoadOptions {
+  /**
+   * The charter is a version already in force (the current wording `kansli compare` starts
+   * from): items of the law it does not cover are warnings, not errors. It was adopted as it is,
+   * perhaps before its articles declared covers: [...], and the comparison is not the place to
+   * refuse it; the proposed version is checked in full.
+   */
+  readonly inForce?: boolean;
+}
+
 /**
  * Loads and checks the content directory. Throws ProblemsError with every error (and the
  * warnings) when anything is wrong; returns the content and its warnings otherwise.
  */
-export function loadContent(dir: string, templates: ReadonlySet<string>, assetSources?: AssetSources): Loaded {
+export function loadContent(dir: string, templates: ReadonlySet<string>, assetSources?: AssetSources, options: LoadOptions = {}): Loaded {
   if (!existsSync(dir)) {
     throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
   }
@@ -77,7 +87,7 @@ export function loadContent(dir: string, templates: ReadonlySet<string>, assetSo
   // Rules run on every file that parsed, so one check reports a malformed file, an unknown key
   // and a wrong check digit together rather than one per run.
   const data = Object.fromEntries([...parsed].map(([k, v]) => [k, v.data])) as Partial<Record<ContentFile, Record<string, unknown>>>;
-  const found = runRules(data, schemaValid, templates, (file, ptr, prefer) => {
+  const found = runRules(data, schemaValid, templates, options, (file, ptr, prefer) => {
     const p = parsed.get(file)!;
     return { file: p.file, position: locate(p.positions, ptr, prefer) };
   });

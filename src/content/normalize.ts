@@ -56,6 +56,9 @@ function member(m: Raw): Member {
 function charterBlock(b: unknown): CharterBlock {
   if (typeof b === 'string') return { kind: 'paragraph', text: b };
   const r = b as Raw;
+  // A paragraph with a note on its basis ({text, proposal} or {text, source}): the note is for
+  // kansli check, not for the charter, so only the text is printed.
+  if ('text' in r) return { kind: 'paragraph', text: r.text };
   if ('list' in r) return { kind: 'list', ordered: false, items: r.list };
   if ('numbered' in r) return { kind: 'list', ordered: true, items: r.numbered };
   return { kind: 'insert', what: r.insert };

@@ -4,8 +4,10 @@
  * function over the raw (schema-valid) data that reports problems at the offending node.
  */
 import type { Position, Problem, Severity } from './problems.js';
+import type { LoadOptions } from './load.js';
 import type { ContentFile } from './schema.js';
 import { span } from './process.js';
+import { coverage, loadProfile } from './profiles.js';
 import { pointer } from './yaml.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,7 +19,10 @@ export interface RuleContext {
   readonly files: ReadonlySet<ContentFile>;
   /** Names of the templates that exist (without .hbs). */
   readonly templates: ReadonlySet<string>;
+  readonly options: LoadOptions;
   report(severity: Severity, file: ContentFile, path: Path, message: string, prefer?: 'key' | 'value'): void;
+  /** A problem located outside the content files (in a legal profile kansli ships). */
+  problem(problem: Problem): void;
 }
 
 export interface Rule {
@@ -408,6 +413,7 @@ const charterReferences = (file: 'charter' | 'charter-current'): Rule => rule([f
   charter.articles.forEach((a: Raw, i: number) => {
     a.body.forEach((b: unknown, j: number) => {
       if (typeof b === 'string') checkText(b, ['articles', i, 'body', j]);
+      else if (typeof (b as Raw).text === 'string') checkText((b as Raw).text, ['articles', i, 'body', j, 'text']);
       else {
         const items = (b as Raw).list ?? (b as Raw).numbered;
         if (Array.isArray(items)) items.forEach((t: string, k: number) => checkText(t, ['articles', i, 'body', j, 'list' in (b as Raw) ? 'list' : 'numbered', k]));
@@ -594,6 +600,44 @@ const unknownFacts: Rule = rule([], (ctx) => {
   for (const file of Object.keys(ctx.data) as ContentFile[]) if (ctx.data[file]) walk(file, ctx.data[file], [], []);
 });
 
+/**
+ * Every item the law requires the charter to state is covered by an article (covers: [...]),
+ * and every id in covers is an item of the law (src/content/profiles.ts).
+ */
+const charterCoverage: Rule = rule(['charter', 'parties'], (ctx) => {
+  // The body's kind (parties.yaml: body.kind) chooses the law, and so the profile.
+  const loaded = loadProfile(ctx.data.parties.body.kind);
+  if (!loaded.ok) {
+    loaded.problems.forEach((p) => ctx.problem(p));
+    return;
+  }
+  const charter = ctx.data.charter;
+  const lenient = charter.draft === true ? 'draft' : ctx.options.inForce === true ? 'in-force' : null;
+  for (const f of coverage(loaded.profile, charter.articles, lenient)) ctx.report(f.severity, 'charter', f.path, f.message, f.prefer);
+});
+
+/**
+ * Provisions marked as drafting proposals (proposal: why) are listed like unknown facts: what the
+ * members are asked to decide, rather than what a source says. A provision is a proposal or has
+ * a source, not both.
+ */
+const draftingProposals: Rule = rule(['charter'], (ctx) => {
+  const mark = (node: Raw, path: Path, what: string): void => {
+    if (typeof node.proposal === 'string' && node.source !== undefined) {
+      ctx.report('error', 'charter', [...path, 'source'], `${what} is marked both as a drafting proposal and with a source; a provision is one or the other`, 'key');
+    } else if (typeof node.proposal === 'string') {
+      ctx.report('warning', 'charter', [...path, 'proposal'], `drafting proposal, not a sourced fact: ${what}: ${node.proposal}`, 'key');
+    }
+  };
+  (ctx.data.charter.articles as Raw[]).forEach((a, i) => {
+    const article = `article "${a.id}" (${a.heading})`;
+    mark(a, ['articles', i], article);
+    (a.body as unknown[]).forEach((b, j) => {
+      if (b !== null && typeof b === 'object' && 'text' in b) mark(b as Raw, ['articles', i, 'body', j], `paragraph ${j + 1} of ${article}`);
+    });
+  });
+});
+
 export const RULES: readonly Rule[] = [
   uniqueIds('parties', ['members'], 'member'),
   uniqueIds('parties', ['replaces'], 'replaced body'),
@@ -627,6 +671,8 @@ export const RULES: readonly Rule[] = [
   documentTemplates,
   signatureRecords,
   paperReferences,
+  charterCoverage,
+  draftingProposals,
   unknownFacts,
 ];
 
@@ -639,6 +685,7 @@ export function runRules(
   data: Partial<Record<ContentFile, Raw>>,
   schemaValid: ReadonlySet<ContentFile>,
   templates: ReadonlySet<string>,
+  options: LoadOptions,
   locate: (file: ContentFile, ptr: string, prefer: 'key' | 'value') => { file: string; position: Position },
 ): Problem[] {
   const problems: Problem[] = [];
@@ -649,8 +696,12 @@ export function runRules(
       data: data as Record<ContentFile, Raw>,
       files: new Set(Object.keys(data) as ContentFile[]),
       templates,
+      options,
       report(severity, file, path, message, prefer = 'value') {
         found.push({ severity, ...locate(file, pointer(path), prefer), message });
+      },
+      problem(p) {
+        found.push(p);
       },
     };
     try {

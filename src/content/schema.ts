@@ -26,8 +26,8 @@ const require = createRequire(import.meta.url);
 
 export { CONTENT_FILES, type ContentFile };
 
-/** Everything validated by a schema of its own name: the content files and kansli.yaml. */
-export const SCHEMA_NAMES = [...CONTENT_SCHEMAS, 'project'] as const;
+/** Everything validated by a schema of its own name: the content files, kansli.yaml and the legal profiles. */
+export const SCHEMA_NAMES = [...CONTENT_SCHEMAS, 'project', 'profile'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 type Validators = Record<SchemaName, ValidateFunction>;

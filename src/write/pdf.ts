@@ -351,8 +351,13 @@ class Layout {
     if (!block) return 0;
     const line = TEXT_SIZE * 1.2 + LINE_GAP;
     switch (block.type) {
-      case 'paragraph':
-        return Math.min(this.textHeight(runs(block.children, 'serif'), this.CONTENT_WIDTH, TEXT_SIZE, line * 2), line * 2);
+      case 'paragraph': {
+        // What paragraph() will keep together: all of a short paragraph, so a heading before a
+        // three-line paragraph at the foot of a page goes with it; the first two lines of a long one.
+        const size = block.style === 'note' ? SIZE.note : TEXT_SIZE;
+        const height = this.textHeight(runs(block.children, 'serif'), this.CONTENT_WIDTH, size, PARAGRAPH_KEPT);
+        return height < PARAGRAPH_KEPT ? height : Math.min(height, line * 2);
+      }
       case 'list':
       case 'table':
         return line * 2 + CELL_PAD * 2;

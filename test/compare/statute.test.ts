@@ -71,7 +71,7 @@ describe('entry into force and transitional provisions', () => {
     await build({ contentDir: dir, outDir: out, only: 'forbundsordning', formats: ['pdf'] });
     const text = normalizeSpace(pdfText(join(out, 'forbundsordning', 'forbundsordning.pdf')));
     expect(text).toMatch(
-      /23 § Arkiv .* Ikraftträdande- och övergångsbestämmelser 1\. Denna förbundsordning träder i kraft och förbundet bildas den 1 juli 2024, .* 2\. Förbundsordningen gäller tills vidare\. 3\. Ledamöter som har utsetts enligt 7 § före den 1 juli 2024 fullgör sina uppdrag\./,
+      /24 § Arkiv .* Ikraftträdande- och övergångsbestämmelser 1\. Denna förbundsordning träder i kraft och förbundet bildas den 1 juli 2024, .* 2\. Förbundsordningen gäller tills vidare\. 3\. Ledamöter som har utsetts enligt 7 § före den 1 juli 2024 fullgör sina uppdrag\./,
     );
   });
 

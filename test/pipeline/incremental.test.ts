@@ -134,7 +134,7 @@ describe("kansli's own code in the fingerprint", () => {
     const install = tempDir();
     cpSync(join(ROOT, 'dist'), join(install, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(install, 'package.json'));
-    for (const shared of ['node_modules', 'templates', 'schemas', 'content', 'src']) symlinkSync(join(ROOT, shared), join(install, shared));
+    for (const shared of ['node_modules', 'templates', 'schemas', 'profiles', 'content', 'src']) symlinkSync(join(ROOT, shared), join(install, shared));
     writeFileSync(join(install, 'dist', 'bundle', CODE_DIGEST_FILE), `${'0'.repeat(64)}\n`);
     const out = join(tempDir(), 'output');
     expect(kansli(['build', '--content', CONTENT, '--out', out]).status).toBe(0);

@@ -180,6 +180,7 @@ function installedCopy(): string {
   cpSync(join(CLI, '..'), join(dir, 'dist', 'bundle'), { recursive: true });
   cpSync(join(ROOT, 'templates'), join(dir, 'templates'), { recursive: true });
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
+  cpSync(join(ROOT, 'profiles'), join(dir, 'profiles'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
