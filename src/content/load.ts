@@ -8,7 +8,7 @@ import { normalize } from './normalize.js';
 import { decodeContent, readContentFile } from './read.js';
 import { displayPath, ProblemsError, START, sortProblems, type Problem } from './problems.js';
 import { runRules } from './rules.js';
-import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
+import { ALL_CONTENT_FILES, CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
 import type { Content } from './types.js';
 import { locate, parseYaml, type ParsedYaml } from './yaml.js';
 
@@ -32,10 +32,12 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
   const problems: Problem[] = [];
   const parsed = new Map<ContentFile, ParsedYaml>();
   const schemaValid = new Set<ContentFile>();
-  for (const name of CONTENT_FILES) {
+  for (const name of ALL_CONTENT_FILES) {
     const path = join(dir, `${name}.yaml`);
     const file = displayPath(path);
     const read = readContentFile(path);
+    // An optional file (the glossary) may be absent; present, it is read and checked like the others.
+    if (!read.ok && read.missing && !(CONTENT_FILES as readonly string[]).includes(name)) continue;
     if (!read.ok) {
       const message = read.missing ? `${name}.yaml is missing; every content directory has ${CONTENT_FILES.map((f) => f + '.yaml').join(', ')}` : read.message;
       problems.push({ severity: 'error', file, position: START, message });

@@ -9,6 +9,7 @@ import type {
   CharterBlock,
   Content,
   CostShare,
+  GlossaryTerm,
   DocumentSpec,
   Fact,
   Member,
@@ -149,7 +150,11 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
         signatories: d.signatories ?? null,
         signatures: d.signatures ?? [],
+        glossary: d.glossary === true,
       }),
+    ),
+    glossary: ((data.glossary as Raw | undefined)?.terms ?? []).map(
+      (t: Raw): GlossaryTerm => ({ id: t.id, term: t.term, forms: t.forms ?? [], stem: t.stem ?? null, definition: t.definition, source: t.source }),
     ),
   };
 }

@@ -374,6 +374,7 @@ export const RULES: readonly Rule[] = [
   uniqueIds('principles', ['reasons', 'perspectives'], 'perspective'),
   uniqueIds('charter', ['articles'], 'article'),
   uniqueIds('documents', ['documents'], 'document'),
+  uniqueIds('glossary', ['terms'], 'glossary term'),
   factShape,
   orgnrCheckDigits,
   memberships,

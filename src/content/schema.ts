@@ -20,14 +20,14 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.ur
 /** Where `npm run compile` puts the validators it compiled ahead of time (see precompile.ts). */
 export const PRECOMPILED = fileURLToPath(new URL('../content/validators.cjs', import.meta.url));
 
-import { CONTENT_FILES, type ContentFile } from './files.js';
+import { ALL_CONTENT_FILES, CONTENT_FILES, type ContentFile } from './files.js';
 
 const require = createRequire(import.meta.url);
 
-export { CONTENT_FILES, type ContentFile };
+export { ALL_CONTENT_FILES, CONTENT_FILES, type ContentFile };
 
 /** Everything validated by a schema of its own name: the content files and kansli.yaml. */
-export const SCHEMA_NAMES = [...CONTENT_FILES, 'project'] as const;
+export const SCHEMA_NAMES = [...ALL_CONTENT_FILES, 'project'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 type Validators = Record<SchemaName, ValidateFunction>;

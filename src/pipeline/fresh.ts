@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTENT_FILES } from '../content/files.js';
+import { ALL_CONTENT_FILES } from '../content/files.js';
 import { readContentFile } from '../content/read.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
@@ -18,7 +18,8 @@ export const GENERATOR = `kansli ${VERSION}`;
 
 export function sourcesDigest(contentDir: string, templatesDir: string, timestamp: Date): string {
   const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n`);
-  for (const name of CONTENT_FILES) {
+  // The optional glossary too: adding, changing or removing it can change the documents.
+  for (const name of ALL_CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
     // Read as the loader reads: a named pipe or folder in place of a file must not hang or
     // throw here, before the loader can report it.
