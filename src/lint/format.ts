@@ -39,8 +39,14 @@ const pad = (text: string, width: number, right = false): string => {
 /** Which copies: "13 copies", "koping", "once". */
 function copies(parties: readonly string[], total: number): string {
   if (parties.length === 0) return '';
-  if (parties.length === total) return total === 1 ? parties[0]! : `all ${total} copies`;
+  if (parties.length === total) return total === 1 ? parties[0]! : `${total} copies`;
   return parties.length <= 3 ? parties.join(', ') : `${parties.length} of ${total} copies`;
+}
+
+/** "  place: what", the place never cut (an editor jumps to it), what cut to the width. */
+function finding(place: string, what: string): string {
+  const head = `  ${place}: `;
+  return head + cut(what, Math.max(20, WIDTH - [...head].length));
 }
 
 export function formatReport(report: LintReport): string[] {
@@ -54,19 +60,19 @@ export function formatReport(report: LintReport): string[] {
     );
   }
   lines.push('─'.repeat(WIDTH));
-  lines.push(`LIX over paragraphs and list items (a range: the lowest and highest copy);`);
-  lines.push(`long: sentences over ${report.maxWords} words; terms: glossary terms used before they are explained.`);
+  lines.push(`LIX of paragraphs and list items (a range: the lowest and the highest copy);`);
+  lines.push(`long: sentences over ${report.maxWords} words; terms: glossary terms used unexplained.`);
   for (const d of report.documents) {
     if (d.longSentences.length === 0 && d.unexplainedTerms.length === 0) continue;
     lines.push('', `${d.document}:`);
     for (const s of d.longSentences) {
       const which = copies(s.parties, d.copies.length);
-      lines.push(`  ${s.file}:${s.line}:${s.column}: ${s.words} words${s.exact ? '' : ' (place approximate)'}${which ? `, ${which}` : ''}`);
+      lines.push(finding(`${s.file}:${s.line}:${s.column}`, `${s.words} words${s.exact ? '' : ' (near)'}${which ? `, ${which}` : ''}`));
       lines.push(`    ${cut(`”${s.text}”`, WIDTH - 4)}`);
     }
     for (const t of d.unexplainedTerms) {
       const which = copies(t.parties, d.copies.length);
-      lines.push(`  ${t.file}:${t.line}:${t.column}: ”${t.form}” (${t.term}) is used before it is explained${which ? `, ${which}` : ''}`);
+      lines.push(finding(`${t.file}:${t.line}:${t.column}`, `term ”${t.term}” unexplained${which ? `, ${which}` : ''}`));
       lines.push(`    ${cut(`”${t.sentence}”`, WIDTH - 4)}`);
     }
   }
