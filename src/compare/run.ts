@@ -104,7 +104,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     ...shared,
     // An amendment stands outside the process the documents of documents.yaml belong to.
     ...processView(shared, null),
-    document: { id, title, subject, date: null, dnr: null, signatures: [] },
+    document: { id, title, subject, date: null, dnr: null, glossary: false, signatures: [] },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
     comparison: cv,
   });

@@ -13,6 +13,7 @@ import { check } from '../pipeline/build.js';
 import type { GlossaryTerm } from '../content/types.js';
 import { inlineText, type Block, type Inline, type List, type Origin } from '../model.js';
 import { plan } from '../pipeline/plan.js';
+import { termPattern, withWordList } from '../render/glossary.js';
 import { loadTemplates, TEMPLATE_DIR } from '../render/templates.js';
 import { documentView, sharedView } from '../render/view.js';
 import { SourceIndex, type Place } from './place.js';
@@ -53,15 +54,6 @@ export function textUnits(blocks: readonly Block[]): TextUnit[] {
     else if (block.type === 'table') for (const row of [...block.header, ...block.body]) for (const cell of row) add('cell', cell.children, block.origin);
   }
   return units;
-}
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** What counts as a use of a term: the term or a form as a whole word, or a word starting with its stem; any case. */
-export function termPattern(term: GlossaryTerm): RegExp {
-  const forms = [...new Set([term.term, ...term.forms])].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const stem = term.stem === null ? [] : [`${escapeRegExp(term.stem)}\\p{L}*`];
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...stem, ...forms].join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 const normal = (text: string): string => text.replace(/\s+/gu, ' ').trim().toLocaleLowerCase('sv');
@@ -190,7 +182,8 @@ export function lint(options: LintOptions): LintReport {
     const long = new Map<string, { place: Place; words: number; text: string; parties: string[] }>();
     const terms = new Map<string, { place: Place; term: GlossaryTerm; form: string; sentence: string; parties: string[] }>();
     for (const unit of units.filter((u) => u.document.id === spec.id)) {
-      const blocks = templates.render(spec.template, documentView(shared, spec, unit.member));
+      const view = documentView(shared, spec, unit.member);
+      const blocks = withWordList(templates, templates.render(spec.template, view), view);
       const text = textUnits(blocks);
       const found = lintText(text, content.glossary, spec.glossary, maxWords);
       const party = unit.member?.id ?? null;

@@ -5,6 +5,7 @@
 import type { Content } from '../content/types.js';
 export { documentMeta } from './meta.js';
 import type { Document } from '../model.js';
+import { withWordList } from '../render/glossary.js';
 import { documentMeta } from './meta.js';
 import type { TemplateSet } from '../render/templates.js';
 import { documentView, type SharedView } from '../render/view.js';
@@ -24,7 +25,7 @@ export function renderUnit(content: Content, shared: SharedView, templates: Temp
 /** Renders a unit and records which parts of its view the templates read. */
 export function renderTracked(content: Content, shared: SharedView, templates: TemplateSet, unit: Unit, timestamp: Date): { model: Document; reads: ReadPath[] } {
   const tracked = track(documentView(shared, unit.document, unit.member));
-  const blocks = templates.render(unit.document.template, tracked.view);
+  const blocks = withWordList(templates, templates.render(unit.document.template, tracked.view), tracked.view);
   const reads = tracked.reads();
   // Read, and so printed: the version is then part of the document's inputs (see deps.ts).
   return { model: { meta: documentMeta(content, unit, timestamp, reads.includes(CHARTER_VERSION_READ)), blocks }, reads };

@@ -10,6 +10,7 @@ import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
 import type { Article, AsOf, Body, BodyKind, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
 import { count, longDate, period, typography } from './swedish.js';
 import { markArticleReference } from './references.js';
+import type { GlossaryView } from './glossary.js';
 
 export interface FactView {
   readonly known: boolean;
@@ -132,6 +133,8 @@ export interface View extends ProcessView {
     readonly subject: string;
     readonly date: string | null;
     readonly dnr: string | null;
+    /** Whether the document ends with a word list of the glossary terms it uses (documents.yaml glossary: true). */
+    readonly glossary: boolean;
     /** A block per signatory, in member order; empty for documents nobody signs. */
     readonly signatures: readonly SignatureView[];
   };
@@ -150,6 +153,8 @@ export interface View extends ProcessView {
   readonly member: MemberView | null;
   readonly principles: Content['principles'];
   readonly charter: CharterView;
+  /** content/glossary.yaml's terms (empty without one), definitions with Swedish typography. */
+  readonly glossary: GlossaryView;
 }
 
 /** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
@@ -320,6 +325,7 @@ export function sharedView(content: Content): SharedView {
     countyWide: members.filter((m) => !m.isMunicipality),
     principles: principlesView(content.principles),
     charter: charterView(content),
+    glossary: content.glossary.map((t) => ({ id: t.id, term: t.term, forms: t.forms, stem: t.stem, definition: typography(t.definition) })),
   };
 }
 
@@ -394,6 +400,7 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
       subject: typography(spec.subject),
       date: spec.date.known ? spec.date.value : null,
       dnr: spec.dnr.known ? spec.dnr.value : null,
+      glossary: spec.glossary,
       signatures: signatureViews(shared, spec),
     },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
