@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_FILES } from '../content/files.js';
+import { ALL_CONTENT_FILES, CONTENT_FILES } from '../content/files.js';
 import { displayPath } from '../content/problems.js';
 import { UserError } from '../errors.js';
 import { VERSION } from '../pipeline/version.js';
@@ -97,7 +97,7 @@ function projectFile(name: string, schemas: string): string {
 
 function editorSettings(schemas: string): string {
   const map: Record<string, string[]> = {};
-  for (const file of CONTENT_FILES) map[`${dotted(schemas)}/${file}.schema.json`] = [`${DEFAULT_FOLDERS.content}/${file}.yaml`];
+  for (const file of ALL_CONTENT_FILES) map[`${dotted(schemas)}/${file}.schema.json`] = [`${DEFAULT_FOLDERS.content}/${file}.yaml`];
   map[`${dotted(schemas)}/project.schema.json`] = [PROJECT_FILE];
   return `${JSON.stringify({ 'yaml.schemas': map }, null, 2)}\n`;
 }
@@ -125,8 +125,11 @@ export function initProject(options: InitOptions): InitResult {
   try {
     write(PROJECT_FILE, projectFile(name, schemas));
     const contentFrom = example?.content ?? join(STARTER, 'content');
-    for (const file of CONTENT_FILES) {
-      write(`${DEFAULT_FOLDERS.content}/${file}.yaml`, withSchemaLine(readFileSync(join(contentFrom, `${file}.yaml`), 'utf8'), file, schemasFromContent));
+    for (const file of ALL_CONTENT_FILES) {
+      // An optional file (the glossary) is copied where the example has one.
+      const from = join(contentFrom, `${file}.yaml`);
+      if (!(CONTENT_FILES as readonly string[]).includes(file) && !existsSync(from)) continue;
+      write(`${DEFAULT_FOLDERS.content}/${file}.yaml`, withSchemaLine(readFileSync(from, 'utf8'), file, schemasFromContent));
     }
     write(`${DEFAULT_FOLDERS.templates}/README.md`, readFileSync(join(STARTER, 'templates-README.md'), 'utf8'));
     write('.gitignore', readFileSync(join(STARTER, 'gitignore'), 'utf8'));
