@@ -35,10 +35,11 @@ export interface Place {
 
 type Token =
   | { readonly kind: 'word'; readonly text: string; readonly offset: number }
-  /** Where a value is printed: it may stand for several words of the printed text. */
-  | { readonly kind: 'value'; readonly offset: number }
-  /** Markup, block helpers, comments: nothing of them is printed as words. */
-  | { readonly kind: 'skip'; readonly offset: number };
+  /**
+   * Where values are printed (`count` of them in a row, with nothing but markup, block helpers,
+   * comments or spaces between): they may stand for up to VALUE_WORDS words each.
+   */
+  | { readonly kind: 'value'; readonly offset: number; count: number };
 
 interface SourceText {
   readonly file: string;
@@ -73,7 +74,11 @@ export function tokenize(text: string, yaml = false): Token[] {
     plain(last, m.index);
     const inner = m[1]?.trim();
     const skip = m[0].startsWith('<') || m[0].endsWith(':') || (inner !== undefined && /^(?:!|#|\/|\^|else\b)/.test(inner));
-    tokens.push({ kind: skip ? 'skip' : 'value', offset: m.index });
+    // Skipped parts print no words, and values in a row stand for words together: keeping one
+    // token for them keeps the alignment's depth bounded by the words, whatever the source.
+    const previous = tokens[tokens.length - 1];
+    if (!skip && previous?.kind === 'value') previous.count++;
+    else if (!skip) tokens.push({ kind: 'value', offset: m.index, count: 1 });
     last = m.index + m[0].length;
   }
   plain(last, text.length);
@@ -99,21 +104,26 @@ function positionOf(source: SourceText, offset: number): { line: number; column:
 
 /**
  * How many of `want` are written out where they line up with the tokens from `j` on, or -1 when
- * they do not line up. A value stands for zero to VALUE_WORDS words.
+ * they do not line up. A value stands for zero to VALUE_WORDS words. Memoised by (i, j): a run
+ * of many values in a row would otherwise try every way of sharing the words among them.
  */
-function align(want: readonly string[], i: number, tokens: readonly Token[], j: number): number {
+function align(want: readonly string[], i: number, tokens: readonly Token[], j: number, memo: Map<number, number>): number {
   if (i === want.length) return 0;
   const t = tokens[j];
   if (t === undefined) return -1;
-  if (t.kind === 'skip') return align(want, i, tokens, j + 1);
+  const key = j * (want.length + 1) + i;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  let result: number;
   if (t.kind === 'word') {
-    if (t.text !== want[i]) return -1;
-    const rest = align(want, i + 1, tokens, j + 1);
-    return rest < 0 ? -1 : rest + 1;
+    const rest = t.text === want[i] ? align(want, i + 1, tokens, j + 1, memo) : -1;
+    result = rest < 0 ? -1 : rest + 1;
+  } else {
+    result = -1;
+    for (let m = 0; m <= VALUE_WORDS * t.count && i + m <= want.length; m++) result = Math.max(result, align(want, i + m, tokens, j + 1, memo));
   }
-  let best = -1;
-  for (let m = 0; m <= VALUE_WORDS && i + m <= want.length; m++) best = Math.max(best, align(want, i + m, tokens, j + 1));
-  return best;
+  memo.set(key, result);
+  return result;
 }
 
 /**
@@ -123,14 +133,15 @@ function align(want: readonly string[], i: number, tokens: readonly Token[], j: 
  */
 function findRun(source: SourceText, want: readonly string[], from: number): number | null {
   const needed = Math.max(Math.min(LITERAL, want.length), Math.ceil(want.length / 2));
+  const memo = new Map<number, number>();
   for (let j = 0; j < source.tokens.length; j++) {
     const t = source.tokens[j]!;
-    if (t.offset < from || t.kind === 'skip') continue;
+    if (t.offset < from) continue;
     if (t.kind === 'word') {
-      if (t.text === want[0] && align(want, 0, source.tokens, j) >= needed) return t.offset;
+      if (t.text === want[0] && align(want, 0, source.tokens, j, memo) >= needed) return t.offset;
       continue;
     }
-    for (let m = 1; m <= VALUE_WORDS && m <= want.length; m++) if (align(want, m, source.tokens, j + 1) >= needed) return t.offset;
+    for (let m = 1; m <= VALUE_WORDS * t.count && m <= want.length; m++) if (align(want, m, source.tokens, j + 1, memo) >= needed) return t.offset;
   }
   return null;
 }
