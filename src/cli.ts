@@ -90,6 +90,12 @@ function printNotices(notices: readonly string[]): void {
   for (const n of notices) stderr(`kansli: note: ${n}`);
 }
 
+/** A whole number option, such as --max-words 35. */
+function wholeNumber(v: string): string {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
+  return v;
+}
+
 const PROJECT_OPTION = ['--project <dir>', 'project folder (or its kansli.yaml); default: the nearest kansli.yaml upward from here, else this folder'] as const;
 
 /**
@@ -467,6 +473,44 @@ program
       fail(e, false);
     }
   });
+
+const lintCommand = program
+  .command('lint')
+  .description('plain-language check: LIX per document, sentences over 35 words and glossary terms used before they are explained, with their places in content and templates')
+  .option(...PROJECT_OPTION)
+  .option('--content <dir>', "content folder (default: the project's)")
+  .option('--json', 'print the report as JSON on stdout')
+  .addOption(new Option('--max-words <n>', 'report sentences longer than this many words').default('35').argParser(wholeNumber))
+  .addOption(new Option('--max-lix <n>', 'exit 1 when a copy of a document has a LIX above this (for CI)').argParser((v) => {
+    if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError('a number, such as 50 or 52.5');
+    return v;
+  }))
+  .addOption(new Option('--fail-on <kinds>', 'exit 1 when there are findings of these kinds, comma-separated: long-sentences, terms (for CI)').argParser((v) => {
+    const kinds = v.split(',').map((k) => k.trim());
+    const bad = kinds.find((k) => !(['long-sentences', 'terms'] as string[]).includes(k));
+    if (bad !== undefined) throw new InvalidArgumentError(`unknown kind "${bad}"; the kinds are long-sentences and terms`);
+    return kinds;
+  }));
+lintCommand.action(async (opts: { project?: string; content?: string; json?: boolean; maxWords: string; maxLix?: string; failOn?: string[] }) => {
+  const { lint } = await import('./lint/lint.js');
+  const { formatReport, gateFailures } = await import('./lint/format.js');
+  const { contentDir, templatesDir } = paths(opts, false);
+  try {
+    const report = lint({ contentDir, templatesDir, maxWords: Number(opts.maxWords) });
+    const failures = gateFailures(report, {
+      ...(opts.maxLix !== undefined ? { maxLix: Number(opts.maxLix) } : {}),
+      ...(opts.failOn !== undefined ? { failOn: opts.failOn as ('long-sentences' | 'terms')[] } : {}),
+    });
+    if (opts.json) stdout(JSON.stringify({ ...report, ok: failures.length === 0, failures }, null, 2));
+    else for (const line of formatReport(report)) stdout(line);
+    if (failures.length > 0) {
+      for (const f of failures) stderr(`kansli lint: ${f}`);
+      process.exit(1);
+    }
+  } catch (e) {
+    fail(e, false);
+  }
+});
 
 program
   .command('sign')

@@ -93,6 +93,7 @@ function amendmentSpec(id: string, title: string, subject: string, content: Cont
     sendTo: [content.body.name],
     merger: null,
     letterhead: 'issuer',
+    glossary: false,
   };
 }
 
@@ -119,7 +120,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     ...shared,
     // An amendment stands outside the process the documents of documents.yaml belong to.
     ...processView(shared, null),
-    document: { id, title, subject, date: null, dnr: null, signatures: [] },
+    document: { id, title, subject, date: null, dnr: null, glossary: false, signatures: [] },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
     paper: member ? paperView(shared, amendmentSpec(id, title, subject, before), shared.members.find((m) => m.id === member.id)!) : null,
     comparison: cv,

@@ -95,6 +95,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     sendTo: [],
     merger: null,
     letterhead: 'issuer',
+    glossary: false,
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {

@@ -11,6 +11,7 @@ import type {
   CharterBlock,
   Content,
   CostShare,
+  GlossaryTerm,
   DocumentSpec,
   Fact,
   Member,
@@ -221,7 +222,11 @@ export function normalize(data: Partial<Record<ContentFile, unknown>>): Content 
         sendTo: d.send_to ?? [],
         merger: d.merger === undefined ? null : merger(d.merger),
         letterhead: d.letterhead ?? 'issuer',
+        glossary: d.glossary === true,
       }),
+    ),
+    glossary: ((data.glossary as Raw | undefined)?.terms ?? []).map(
+      (t: Raw): GlossaryTerm => ({ id: t.id, term: t.term, forms: t.forms ?? [], stem: t.stem ?? null, definition: t.definition, source: t.source }),
     ),
   };
 }

@@ -647,6 +647,7 @@ export const RULES: readonly Rule[] = [
   uniqueIds('charter', ['articles'], 'article'),
   uniqueIds('charter-current', ['articles'], 'article'),
   uniqueIds('documents', ['documents'], 'document'),
+  uniqueIds('glossary', ['terms'], 'glossary term'),
   factShape,
   orgnrCheckDigits,
   memberships,

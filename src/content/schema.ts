@@ -20,11 +20,11 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.ur
 /** Where `npm run compile` puts the validators it compiled ahead of time (see precompile.ts). */
 export const PRECOMPILED = fileURLToPath(new URL('../content/validators.cjs', import.meta.url));
 
-import { CONTENT_FILES, CONTENT_SCHEMAS, type ContentFile } from './files.js';
+import { ALL_CONTENT_FILES, CONTENT_FILES, CONTENT_SCHEMAS, type ContentFile } from './files.js';
 
 const require = createRequire(import.meta.url);
 
-export { CONTENT_FILES, type ContentFile };
+export { ALL_CONTENT_FILES, CONTENT_FILES, type ContentFile };
 
 /** Everything validated by a schema of its own name: the content files, kansli.yaml and the legal profiles. */
 export const SCHEMA_NAMES = [...CONTENT_SCHEMAS, 'project', 'profile'] as const;

@@ -258,6 +258,21 @@ export interface DocumentSpec {
   readonly merger: Merger | null;
   /** Whose letterhead the header shows: the issuer's (kansli.yaml's logo) or, per member, the member's. */
   readonly letterhead: 'issuer' | 'member';
+  /** Whether the document ends with a word list (Ordlista) of the glossary terms it uses. */
+  readonly glossary: boolean;
+}
+
+/** A term of content/glossary.yaml: what counts as a use of it, and its definition. */
+export interface GlossaryTerm {
+  readonly id: string;
+  /** The base form, as the word list prints it. */
+  readonly term: string;
+  /** Inflected forms that count as a use, besides the term itself (whole words, any case). */
+  readonly forms: readonly string[];
+  /** A beginning that makes any word starting with it a use; null when only the forms count. */
+  readonly stem: string | null;
+  readonly definition: string;
+  readonly source: string;
 }
 
 export interface Content {
@@ -279,4 +294,6 @@ export interface Content {
   readonly issuer: string;
   readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
   readonly documents: readonly DocumentSpec[];
+  /** content/glossary.yaml's terms; empty when the folder has no glossary. */
+  readonly glossary: readonly GlossaryTerm[];
 }

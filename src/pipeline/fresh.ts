@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTENT_FILES } from '../content/files.js';
+import { ALL_CONTENT_FILES } from '../content/files.js';
 import { readContentFile } from '../content/read.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
@@ -26,7 +26,8 @@ export function sourcesDigest(contentDir: string, templatesDir: string, timestam
   const style = lookDigest(look);
   // The default look adds nothing, so that builds without a style keep their digests.
   const hash = createHash('sha256').update(`${GENERATOR}\n${codeDigest()}\n${timestamp.toISOString()}\n${templateDigest(templatesDir)}\n${fontDigest()}\n${logo}\n${style === '' ? '' : `style ${style}\n`}`);
-  for (const name of CONTENT_FILES) {
+  // The optional files too (the glossary): adding, changing or removing one can change the documents.
+  for (const name of ALL_CONTENT_FILES) {
     const path = join(contentDir, `${name}.yaml`);
     // Read as the loader reads: a named pipe or folder in place of a file must not hang or
     // throw here, before the loader can report it.

@@ -6,6 +6,7 @@ import type { Content } from '../content/types.js';
 export { documentMeta } from './meta.js';
 import type { Document } from '../model.js';
 import { ASSETS_KEY, documentMeta, NO_PICTURES, withAssets, type Pictures } from './meta.js';
+import { withWordList } from '../render/glossary.js';
 import type { TemplateSet } from '../render/templates.js';
 import { documentView, type SharedView } from '../render/view.js';
 import { writeDocx } from '../write/docx.js';
@@ -28,7 +29,7 @@ export function renderTracked(content: Content, shared: SharedView, templates: T
   // An image is looked up through the tracked view, so that its digest is one of the reads.
   const digests = tracked.view[ASSETS_KEY];
   const images = (src: string) => (typeof digests[src] === 'string' ? pictures.assets.get(src) : undefined);
-  const blocks = templates.render(unit.document.template, tracked.view, images);
+  const blocks = withWordList(templates, templates.render(unit.document.template, tracked.view, images), tracked.view);
   const reads = tracked.reads();
   // Read, and so printed: the version is then part of the document's inputs (see deps.ts).
   return { model: { meta: documentMeta(content, unit, timestamp, reads.includes(CHARTER_VERSION_READ), pictures), blocks }, reads };

@@ -4,6 +4,7 @@
  * (or partial) and line.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Block, ImageData, Origin } from '../model.js';
 import { displayPath, TemplateError, type Problem } from '../content/problems.js';
@@ -35,6 +36,8 @@ export interface TemplateSet {
    * the comparison documents (src/compare) get a View with a comparison added.
    */
   render(name: string, view: View, images?: (src: string) => ImageData | undefined): Block[];
+  /** Renders a partial on its own (the word list a document with `glossary: true` ends with). */
+  renderPartial(name: string, context: object): Block[];
 }
 
 const cache = new Map<string, TemplateSet>();
@@ -77,12 +80,40 @@ function compileTemplates(dir: string): TemplateSet {
     return wrapped as Handlebars.TemplateDelegate;
   };
   const files = templateFiles(dir);
-  for (const [name, file] of files.partials) hb.registerPartial(name, compile(file, displayPath(file)));
+  const partials = new Map<string, { fn: Handlebars.TemplateDelegate; label: string }>();
+  for (const [name, file] of files.partials) {
+    const label = displayPath(file);
+    const fn = compile(file, label);
+    partials.set(name, { fn, label });
+    hb.registerPartial(name, fn);
+  }
   const templates = new Map<string, { fn: Handlebars.TemplateDelegate; label: string }>();
   for (const [name, file] of files.templates) {
     const label = displayPath(file);
     templates.set(name, { fn: compile(file, label), label });
   }
+  const renderWith = (t: { fn: Handlebars.TemplateDelegate; label: string }, view: object, images?: (src: string) => ImageData | undefined): Block[] => {
+    let markup: string;
+    try {
+      markup = t.fn(view);
+    } catch (e) {
+      throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
+    }
+    try {
+      return articleReferences(parseMarkup(markup, t.label, places, images));
+    } catch (e) {
+      if (!(e instanceof MarkupError)) throw e;
+      if (e.inTemplate) {
+        throw new TemplateError({ severity: 'error', file: e.origin.template, position: { line: e.origin.line, column: e.origin.column }, message: e.message });
+      }
+      throw new TemplateError({
+        severity: 'error',
+        file: t.label,
+        position: { line: 1, column: 1 },
+        message: `the rendered markup is not valid (rendered line ${e.origin.line}, column ${e.origin.column}): ${e.message}`,
+      });
+    }
+  };
   return {
     dir,
     render(name, view, images) {
@@ -90,26 +121,14 @@ function compileTemplates(dir: string): TemplateSet {
       if (!t) {
         throw new TemplateError({ severity: 'error', file: displayPath(dir), position: { line: 1, column: 1 }, message: `template "${name}" does not exist` });
       }
-      let markup: string;
-      try {
-        markup = t.fn(view);
-      } catch (e) {
-        throw new TemplateError(problemFrom(e, (e as Annotated)?.[ORIGIN] ?? t.label));
+      return renderWith(t, view, images);
+    },
+    renderPartial(name, context) {
+      const t = partials.get(name);
+      if (!t) {
+        throw new TemplateError({ severity: 'error', file: displayPath(join(dir, 'partials')), position: { line: 1, column: 1 }, message: `partial "${name}" does not exist` });
       }
-      try {
-        return articleReferences(parseMarkup(markup, t.label, places, images));
-      } catch (e) {
-        if (!(e instanceof MarkupError)) throw e;
-        if (e.inTemplate) {
-          throw new TemplateError({ severity: 'error', file: e.origin.template, position: { line: e.origin.line, column: e.origin.column }, message: e.message });
-        }
-        throw new TemplateError({
-          severity: 'error',
-          file: t.label,
-          position: { line: 1, column: 1 },
-          message: `the rendered markup is not valid (rendered line ${e.origin.line}, column ${e.origin.column}): ${e.message}`,
-        });
-      }
+      return renderWith(t, context);
     },
   };
 }
@@ -311,6 +330,18 @@ function registerHelpers(hb: typeof Handlebars): void {
     const found = articles.find((a) => a.id === id);
     if (!found) throw helperError(options, `no charter article with id "${String(id)}" in charter.yaml (known: ${articles.map((a) => a.id).join(', ')})`);
     return sv.articleList([found.number]);
+  });
+  /**
+   * A glossary term's definition by id (content/glossary.yaml), to explain a term where it is
+   * first used: kansli lint counts a term as explained once its definition is printed.
+   */
+  hb.registerHelper('explain', (...args: unknown[]) => {
+    const options = args[args.length - 1] as HelperOptions;
+    const id = args.length === 2 ? args[0] : undefined;
+    const glossary = (options.data?.root as View | undefined)?.glossary ?? [];
+    const found = glossary.find((t) => t.id === id);
+    if (!found) throw helperError(options, `no glossary term with id "${String(id)}" in glossary.yaml (known: ${glossary.map((t) => t.id).join(', ') || 'none'})`);
+    return found.definition;
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('gt', (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b);

@@ -12,6 +12,7 @@ import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
 import type { Article, AsOf, Body, BodyKind, CaseOfficer, Charter, Content, ProcessKind, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
 import { count, joinList, longDate, period, typography } from './swedish.js';
 import { markArticleReference } from './references.js';
+import type { GlossaryView } from './glossary.js';
 
 export interface FactView {
   readonly known: boolean;
@@ -225,6 +226,8 @@ export interface View extends ProcessView {
     readonly subject: string;
     readonly date: string | null;
     readonly dnr: string | null;
+    /** Whether the document ends with a word list of the glossary terms it uses (documents.yaml glossary: true). */
+    readonly glossary: boolean;
     /** A block per signatory, in member order; empty for documents nobody signs. */
     readonly signatures: readonly SignatureView[];
   };
@@ -260,6 +263,8 @@ export interface View extends ProcessView {
   /** The letter of intent's text; null when the content has no principles.yaml. */
   readonly principles: Content['principles'];
   readonly charter: CharterView;
+  /** content/glossary.yaml's terms (empty without one), definitions with Swedish typography. */
+  readonly glossary: GlossaryView;
 }
 
 /** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
@@ -495,6 +500,7 @@ export function sharedView(content: Content, comparison: ComparisonView | null =
     charter: charterView(content),
     charterInForce: before === null ? null : charterView(before),
     comparison,
+    glossary: content.glossary.map((t) => ({ id: t.id, term: t.term, forms: t.forms, stem: t.stem, definition: typography(t.definition) })),
   };
 }
 
@@ -618,6 +624,7 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
       subject: typography(spec.subject),
       date: spec.date.known ? spec.date.value : null,
       dnr: spec.dnr.known ? spec.dnr.value : null,
+      glossary: spec.glossary,
       signatures: signatureViews(shared, spec),
     },
     member: memberView,

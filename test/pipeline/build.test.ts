@@ -77,7 +77,8 @@ describe('a full build of the real content', () => {
     const text = pdfText(join(out, file));
     const start = text.indexOf('Tidplan\nTidpunkt Aktivitet\n');
     expect(start, `no timetable in ${file}`).toBeGreaterThan(-1);
-    const rest = text.slice(start + 'Tidplan\nTidpunkt Aktivitet\n'.length).split(/\n\f?Ekonomiska konsekvenser/)[0]!;
+    // The timetable ends at the next part of the paper, or where the word list (Ordlista) begins.
+    const rest = text.slice(start + 'Tidplan\nTidpunkt Aktivitet\n'.length).split(/\n\f?Ekonomiska konsekvenser|\nOrdlista\n/)[0]!;
     const lines = rest.split('\n').filter((l) => !/^(Samordningsförbunden i Västmanland|Sida \d+ av \d+|Tidpunkt Aktivitet|\f.*)$/.test(l.trim()));
     return normalizeSpace(lines.join(' '));
   };

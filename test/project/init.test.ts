@@ -25,6 +25,7 @@ describe('initProject', () => {
       'content/principles.yaml',
       'content/charter.yaml',
       'content/documents.yaml',
+      'content/glossary.yaml',
       'templates/README.md',
       '.gitignore',
       '.github/workflows/documents.yml',
