@@ -105,6 +105,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     // An amendment stands outside the process the documents of documents.yaml belong to.
     ...processView(shared, null),
     document: { id, title, subject, date: null, dnr: null, signatures: [] },
+    summary: null,
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
     comparison: cv,
   });

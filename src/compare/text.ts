@@ -84,6 +84,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     dnr: { known: false, reason: 'jämförelse' },
     signatories: null,
     signatures: [],
+    sumsUp: null,
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {

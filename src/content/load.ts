@@ -10,7 +10,8 @@ import { displayPath, ProblemsError, START, sortProblems, type Problem } from '.
 import { runRules } from './rules.js';
 import { CONTENT_FILES, validateSchema, type ContentFile } from './schema.js';
 import type { Content } from './types.js';
-import { locate, parseYaml, type ParsedYaml } from './yaml.js';
+import { locate, parseYaml, pointer, type ParsedYaml } from './yaml.js';
+import { checkDecisions, localToday, readDecisions } from '../decisions/load.js';
 
 export interface Loaded {
   readonly content: Content;
@@ -22,7 +23,12 @@ export interface Loaded {
  * Loads and checks the content directory. Throws ProblemsError with every error (and the
  * warnings) when anything is wrong; returns the content and its warnings otherwise.
  */
-export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded {
+export interface LoadOptions {
+  /** Today, yyyy-mm-dd: no decision may be dated after it (default: the local calendar's today). */
+  readonly today?: string;
+}
+
+export function loadContent(dir: string, templates: ReadonlySet<string>, options: LoadOptions = {}): Loaded {
   if (!existsSync(dir)) {
     throw new ProblemsError([{ severity: 'error', file: displayPath(dir), position: START, message: 'content directory not found' }]);
   }
@@ -66,9 +72,26 @@ export function loadContent(dir: string, templates: ReadonlySet<string>): Loaded
     const p = parsed.get(file)!;
     return { file: p.file, position: locate(p.positions, ptr, prefer) };
   });
-  const all = [...problems, ...found];
+  // decisions.yaml (optional) is read and validated with the rest; its checks against members,
+  // papers and charter versions need the content whole, so they run once the rest is sound.
+  const decisions = readDecisions(dir);
+  let all = [...problems, ...found, ...decisions.problems];
+  let content: Content | null = null;
+  if (!all.some((p) => p.severity === 'error')) {
+    const base = normalize(data as Record<ContentFile, unknown>);
+    const checked = checkDecisions(decisions, base, {
+      dir,
+      today: options.today ?? localToday(),
+      locate: (file, path, prefer) => {
+        const p = file === 'decisions' ? decisions.parsed! : parsed.get(file)!;
+        return { file: p.file, position: locate(p.positions, pointer(path), prefer) };
+      },
+    });
+    all = [...all, ...checked.problems];
+    content = { ...base, decisions: checked.decisions };
+  }
   const errors = all.filter((p) => p.severity === 'error');
   const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
-  if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data as Record<ContentFile, unknown>), warnings };
+  if (errors.length > 0 || content === null) throw new ProblemsError(sortProblems([...errors, ...warnings]));
+  return { content, warnings };
 }

@@ -19,6 +19,7 @@ import type {
   Process,
 } from './types.js';
 import type { ContentFile } from './schema.js';
+import { NO_DECISIONS } from '../decisions/types.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -59,7 +60,11 @@ function charter(c: Raw, formed: string): Charter {
   const entry = c.entry_into_force as Raw | undefined;
   return {
     title: c.title,
-    version: { label: c.version?.label, adopted: c.version?.adopted },
+    version: {
+      label: c.version?.label,
+      adopted: c.version?.adopted,
+      history: ((c.version?.history ?? []) as Raw[]).map((h) => ({ id: h.id, date: h.date, label: h.label ?? null })),
+    },
     association: c.association,
     facts: new Map(Object.entries(c.facts ?? {}).map(([k, v]) => [k, fact<string | number>(v)])),
     preamble: c.preamble ?? [],
@@ -149,7 +154,10 @@ export function normalize(data: Record<ContentFile, unknown>): Content {
         dnr: fact<string>(d.dnr ?? { unknown: 'Diarienummer är inte angivet.' }),
         signatories: d.signatories ?? null,
         signatures: d.signatures ?? [],
+        sumsUp: d.sums_up ?? null,
       }),
     ),
+    // decisions.yaml is read and checked on its own (src/decisions/load.ts), then set by the loader.
+    decisions: NO_DECISIONS,
   };
 }

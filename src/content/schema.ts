@@ -26,8 +26,11 @@ const require = createRequire(import.meta.url);
 
 export { CONTENT_FILES, type ContentFile };
 
-/** Everything validated by a schema of its own name: the content files and kansli.yaml. */
-export const SCHEMA_NAMES = [...CONTENT_FILES, 'project'] as const;
+/**
+ * Everything validated by a schema of its own name: the content files, the optional decisions.yaml
+ * (src/decisions/) and kansli.yaml.
+ */
+export const SCHEMA_NAMES = [...CONTENT_FILES, 'decisions', 'project'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 type Validators = Record<SchemaName, ValidateFunction>;

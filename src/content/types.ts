@@ -1,3 +1,5 @@
+import type { Decisions, EarlierVersion } from '../decisions/types.js';
+
 /**
  * The content as the rest of the pipeline sees it, once the schema and the rules have passed.
  * These types mirror the JSON Schemas in ./schemas; the schemas are the source of truth for
@@ -137,7 +139,8 @@ export interface EntryIntoForce {
 
 export interface Charter {
   readonly title: string;
-  readonly version: { readonly label?: string; readonly adopted?: string };
+  /** `history`: earlier versions sent to the members, oldest first (empty when none is listed). */
+  readonly version: { readonly label?: string; readonly adopted?: string; readonly history: readonly EarlierVersion[] };
   readonly association: string;
   readonly facts: ReadonlyMap<string, Fact<string | number>>;
   readonly preamble: readonly string[];
@@ -176,6 +179,8 @@ export interface DocumentSpec {
   /** Who must sign: every member, or nobody (the document has no signature blocks). */
   readonly signatories: 'members' | null;
   readonly signatures: readonly SignatureRecord[];
+  /** For a summary of the members' decisions: the decision paper it sums up (decisions.yaml). */
+  readonly sumsUp: string | null;
 }
 
 export interface Content {
@@ -189,4 +194,6 @@ export interface Content {
   readonly issuer: string;
   readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
   readonly documents: readonly DocumentSpec[];
+  /** The members' decisions (decisions.yaml, an optional file). */
+  readonly decisions: Decisions;
 }

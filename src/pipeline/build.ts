@@ -48,6 +48,8 @@ export function buildTimestamp(env: NodeJS.ProcessEnv = process.env): Date {
 export interface CheckOptions {
   readonly contentDir: string;
   readonly templatesDir?: string;
+  /** Today, yyyy-mm-dd, for the decision records' dates (default: the local calendar's). */
+  readonly today?: string;
 }
 
 export interface CheckResult {
@@ -58,7 +60,7 @@ export interface CheckResult {
 /** Validates content (schemas and rules); throws ProblemsError with every error. */
 export function check(options: CheckOptions): CheckResult {
   const templatesDir = options.templatesDir ?? TEMPLATE_DIR;
-  const { content, warnings } = loadContent(options.contentDir, templateNames(templatesDir));
+  const { content, warnings } = loadContent(options.contentDir, templateNames(templatesDir), { today: options.today });
   return { content, warnings };
 }
 

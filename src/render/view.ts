@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
 import type { Article, AsOf, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
-import { count, longDate, period, typography } from './swedish.js';
+import { count, isoDate, longDate, period, typography } from './swedish.js';
+import { statesOn, type DecisionState } from '../decisions/state.js';
+import type { Outcome } from '../decisions/types.js';
+import { knownVersions } from '../decisions/versions.js';
 import { markArticleReference } from './references.js';
 
 export interface FactView {
@@ -112,6 +115,33 @@ export interface ProcessView {
   readonly newAssociation: { readonly id: string; readonly name: string | null; readonly formed: string; readonly website: string | null };
 }
 
+/** One member's line in a summary of the members' decisions on a paper. */
+export interface SummaryRow {
+  readonly member: string;
+  /** The deciding body, date (yyyy-mm-dd) and paragraph of the last decision; null while none is recorded. */
+  readonly body: string | null;
+  readonly date: string | null;
+  readonly paragraph: string | null;
+  /** "Bifall", "Avslag", "Återremiss", "Bordlagt", or "Beslut saknas". */
+  readonly outcome: string;
+  /** The charter version adopted (12 digits), for an adoption; null otherwise. */
+  readonly version: string | null;
+}
+
+/** "Sammanställning av medlemmarnas beslut": every member's decision on one decision paper. */
+export interface SummaryView {
+  readonly paper: { readonly id: string; readonly title: string; readonly subject: string };
+  /** Whether the paper adopts the charter (decisions.yaml adoption_paper): rows then name versions. */
+  readonly adoption: boolean;
+  /** The current charter version, which every adoption must name. */
+  readonly version: { readonly id: string; readonly label: string | null; readonly date: string | null };
+  readonly rows: readonly SummaryRow[];
+  /** Whether every member has approved (and, for an adoption, adopted the current version). */
+  readonly complete: boolean;
+  /** The members that have not, each with why: "Sala kommun (beslut saknas)". */
+  readonly outstanding: readonly string[];
+}
+
 export interface View extends ProcessView {
   readonly document: {
     readonly id: string;
@@ -136,6 +166,8 @@ export interface View extends ProcessView {
   readonly member: MemberView | null;
   readonly principles: Content['principles'];
   readonly charter: CharterView;
+  /** For a document with sums_up: the members' decisions on that paper; null otherwise. */
+  readonly summary: SummaryView | null;
 }
 
 /** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
@@ -259,7 +291,9 @@ function finalProvisions(charter: Charter, text: (t: string) => string): Charter
  * The parts of a view that do not depend on the document: built once per content, shared by
  * every document rendered from it.
  */
-export type SharedView = Omit<View, 'document' | 'member' | keyof ProcessView> & {
+export type SharedView = Omit<View, 'document' | 'member' | 'summary' | keyof ProcessView> & {
+  /** Every decision paper's summary, by the paper's id; a document takes its own (sums_up). */
+  readonly summaries: ReadonlyMap<string, SummaryView>;
   /** The whole process, from which each document's ProcessView is taken as of its date. */
   readonly process: Content['process'];
   readonly association: Content['newAssociation'];
@@ -286,6 +320,7 @@ export function sharedView(content: Content): SharedView {
     countyWide: members.filter((m) => !m.isMunicipality),
     principles: principlesView(content.principles),
     charter: charterView(content),
+    summaries: summaries(content),
   };
 }
 
@@ -360,5 +395,59 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
       signatures: signatureViews(shared, spec),
     },
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
+    summary: spec.sumsUp === null ? null : (shared.summaries.get(spec.sumsUp) ?? null),
   };
+}
+
+const OUTCOME_TEXT: Record<Outcome, string> = { bifall: 'Bifall', avslag: 'Avslag', återremiss: 'Återremiss', bordlagt: 'Bordlagt' };
+
+/** Why a member is not among those that approved, in a few Swedish words. */
+function outstandingReason(state: DecisionState): string | null {
+  if (state.kind === 'pending') {
+    if (state.last === null) return 'beslut saknas';
+    return `ärendet ${state.last.outcome === 'återremiss' ? 'återremitterades' : 'bordlades'} ${isoDate(state.last.date)}`;
+  }
+  const { record, version } = state;
+  if (record.outcome === 'avslag') return `avslag ${isoDate(record.date)}`;
+  if (version?.kind === 'older') return `antog ${isoDate(record.date)} en äldre version, ${version.adopted.id}`;
+  if (version?.kind === 'changed') return `antog ${isoDate(record.date)} version ${version.adopted.id}, som har ändrats därefter`;
+  return null;
+}
+
+/** The summaries of the members' decisions, one per decision paper (built once per content). */
+function summaries(content: Content): Map<string, SummaryView> {
+  const current = knownVersions(content).at(-1)!;
+  return new Map(
+    content.documents
+      .filter((d) => d.per === 'member')
+      .map((d): [string, SummaryView] => {
+        const states = statesOn(content, d.id);
+        const rows = states.map(({ member, state }): SummaryRow => {
+          const record = state.kind === 'pending' ? state.last : state.record;
+          return {
+            member: member.name,
+            body: record?.body ?? null,
+            date: record?.date ?? null,
+            paragraph: record ? record.paragraph.replace(' ', '\u00a0') : null,
+            outcome: state.kind === 'pending' && record === null ? 'Beslut saknas' : OUTCOME_TEXT[record!.outcome],
+            version: record?.charter ?? null,
+          };
+        });
+        const outstanding = states.flatMap(({ member, state }) => {
+          const why = outstandingReason(state);
+          return why === null ? [] : [`${member.name} (${why})`];
+        });
+        return [
+          d.id,
+          {
+            paper: { id: d.id, title: d.title, subject: typography(d.subject) },
+            adoption: d.id === content.decisions.adoptionPaper,
+            version: { id: current.id, label: current.label, date: current.date },
+            rows,
+            complete: outstanding.length === 0,
+            outstanding,
+          },
+        ];
+      }),
+  );
 }
