@@ -25,7 +25,7 @@ export function withDecisions(records: string, options: { history?: boolean } = 
   if (options.history !== false) {
     edit(dir, 'charter.yaml', '  label: Förslag inför medlemmarnas beslut\n', `  label: Förslag inför medlemmarnas beslut\n  history:\n    - { id: ${EARLIER}, date: "${EARLIER_DATE}", label: Remissversion }\n`);
   }
-  writeFileSync(join(dir, 'decisions.yaml'), `adoption_paper: beslut-anta-forbundsordning\ndecisions:\n${records}`);
+  writeFileSync(join(dir, 'decisions.yaml'), `adoption_paper: beslut-anta-forbundsordning\ndecisions:${records === '' ? ' []' : ''}\n${records}`);
   return dir;
 }
 
