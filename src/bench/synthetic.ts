@@ -1,6 +1,6 @@
 /**
  * A national-scale content set, for the benchmark: N municipalities (clearly synthetic names),
- * one region, the two agencies, grouped into associations of about fourteen municipalities.
+ * one region, the two agencies, merging associations of about fourteen municipalities each.
  * Prose (timeline, principles, charter articles, documents) is taken from the real content, so
  * the documents are the real documents at another scale.
  */
@@ -26,20 +26,20 @@ export function syntheticContent(realContent: string, target: string, municipali
         kind: 'municipality',
         orgnr: unknown('Organisationsnummer saknas'),
         decision_body: 'Kommunfullmäktige',
-        associations: [assocIds[Math.floor(i / PER_ASSOCIATION)]!],
+        member_of: [assocIds[Math.floor(i / PER_ASSOCIATION)]!],
         signatory: unknown('Undertecknare saknas'),
       };
     }),
-    { id: 'provregionen', name: 'Provregionen', short_name: 'Provregionen', kind: 'region', orgnr: unknown('Saknas'), decision_body: 'Regionfullmäktige', associations: assocIds, signatory: unknown('Saknas') },
-    { id: 'arbetsformedlingen', name: 'Arbetsförmedlingen', short_name: 'Arbetsförmedlingen', kind: 'agency', orgnr: unknown('Saknas'), decision_body: 'Arbetsförmedlingen', associations: assocIds, signatory: unknown('Saknas') },
-    { id: 'forsakringskassan', name: 'Försäkringskassan', short_name: 'Försäkringskassan', kind: 'agency', orgnr: unknown('Saknas'), decision_body: 'Försäkringskassan', associations: assocIds, signatory: unknown('Saknas') },
+    { id: 'provregionen', name: 'Provregionen', short_name: 'Provregionen', kind: 'region', orgnr: unknown('Saknas'), decision_body: 'Regionfullmäktige', member_of: assocIds, signatory: unknown('Saknas') },
+    { id: 'arbetsformedlingen', name: 'Arbetsförmedlingen', short_name: 'Arbetsförmedlingen', kind: 'agency', orgnr: unknown('Saknas'), decision_body: 'Arbetsförmedlingen', member_of: assocIds, signatory: unknown('Saknas') },
+    { id: 'forsakringskassan', name: 'Försäkringskassan', short_name: 'Försäkringskassan', kind: 'agency', orgnr: unknown('Saknas'), decision_body: 'Försäkringskassan', member_of: assocIds, signatory: unknown('Saknas') },
   ];
   writeFileSync(
     join(target, 'parties.yaml'),
     stringify({
       county: 'Provlänet',
-      associations: assocIds.map((id, i) => ({ id, name: `Provförbund ${i + 1}`, seat: unknown('Säte saknas') })),
-      new_association: { id: 'vastmanland', name: 'Samordningsförbundet Provriket', formed: '2024-01-01' },
+      replaces: assocIds.map((id, i) => ({ id, name: `Provförbund ${i + 1}`, seat: unknown('Säte saknas') })),
+      body: { id: 'vastmanland', kind: 'samordningsforbund', name: 'Samordningsförbundet Provriket', formed: '2024-01-01' },
       members,
     }),
   );

@@ -73,7 +73,7 @@ function meta(content: Content, documentId: string, title: string, subject: stri
     title: member ? `${title} – ${member.name}` : title,
     author: content.issuer,
     subject,
-    keywords: [content.newAssociation.name, content.county, ...(member ? [member.name] : [])],
+    keywords: [content.body.name, content.county, ...(member ? [member.name] : [])],
     language: 'sv-SE',
     dnr: null,
     date: null,
@@ -121,7 +121,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
   });
   // Nothing to decide when nothing changed: then the comparison says so, and no proposals are made.
   if (comparison.summary !== null) {
-    const proposalTitle = `Beslut om ändring av förbundsordningen för ${before.newAssociation.name}`;
+    const proposalTitle = `Beslut om ändring av förbundsordningen för ${before.body.name}`;
     const proposalSubject = `Förslag till beslut om ändring av ${comparison.to.title}`;
     for (const member of before.members) {
       units.push({

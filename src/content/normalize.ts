@@ -17,6 +17,7 @@ import type {
   PlanEntry,
   Principles,
   Process,
+  ProcessKind,
 } from './types.js';
 import type { ContentFile } from './schema.js';
 import { NO_DECISIONS } from '../decisions/types.js';
@@ -43,7 +44,7 @@ function member(m: Raw): Member {
     orgnr: fact<string>(m.orgnr),
     population: { ...fact<number>(m.population ?? { unknown: 'Folkmängd är inte angiven.' }), asOf: m.population?.as_of },
     decisionBody: m.decision_body,
-    associations: m.associations,
+    memberOf: m.member_of ?? [],
     signatory: fact<Person>(m.signatory),
   };
 }
@@ -56,7 +57,23 @@ function charterBlock(b: unknown): CharterBlock {
   return { kind: 'insert', what: r.insert };
 }
 
-function charter(c: Raw, formed: string): Charter {
+/**
+ * The day a charter takes effect when it names none: the day the body is formed (a merger or
+ * formation), or the day the change takes effect (an amendment, a member joining or leaving).
+ */
+/** The source a charter's entry into force names when it is the body's formation day. */
+export const BODY_FORMED_SOURCE = 'parties.yaml: body.formed';
+
+function defaultEntryIntoForce(body: Raw, process: ProcessKind): Fact<string> {
+  if (typeof body.formed === 'string') return { known: true, value: body.formed, source: BODY_FORMED_SOURCE, secondary: false };
+  if ('effective' in process) {
+    const e = process.effective;
+    return e.known ? { ...e, source: 'timeline.yaml: process.effective' } : e;
+  }
+  return { known: false, reason: 'Dagen då förbundet bildas är inte angiven (body.formed i parties.yaml).' };
+}
+
+function charter(c: Raw, defaultDate: Fact<string>): Charter {
   const entry = c.entry_into_force as Raw | undefined;
   return {
     title: c.title,
@@ -69,8 +86,8 @@ function charter(c: Raw, formed: string): Charter {
     facts: new Map(Object.entries(c.facts ?? {}).map(([k, v]) => [k, fact<string | number>(v)])),
     preamble: c.preamble ?? [],
     articles: (c.articles as Raw[]).map((a): Article => ({ id: a.id, heading: a.heading, body: a.body.map(charterBlock) })),
-    // Without a date of its own, the charter takes effect the day the association is formed.
-    entryIntoForce: entry ? { date: fact<string>(entry.date ?? { value: formed, source: 'parties.yaml: new_association.formed' }), text: entry.text } : null,
+    // Without a date of its own, the charter takes effect the day the body is formed or changed.
+    entryIntoForce: entry ? { date: entry.date === undefined ? defaultDate : fact<string>(entry.date), text: entry.text } : null,
     transitional: c.transitional ?? [],
     costShares: (c.cost_shares as Raw[]).map(
       (s): CostShare => ({ label: s.label, members: s.members, percent: s.percent, split: s.split === undefined ? null : fact<string>(s.split) }),
@@ -104,8 +121,25 @@ function nameChosen(raw: Raw | undefined): NameChosen {
     : { known: false, noLaterThan: raw.no_later_than, reason: raw.unknown, source: raw.source };
 }
 
+function processKind(p: Raw): ProcessKind {
+  const effective = (): Fact<string> => fact<string>(p.effective ?? { unknown: 'Dagen då ändringen träder i kraft är inte angiven (process.effective i timeline.yaml).' });
+  switch (p.kind as ProcessKind['kind']) {
+    case 'merger':
+      return { kind: 'merger' };
+    case 'formation':
+      return { kind: 'formation' };
+    case 'amendment':
+      return { kind: 'amendment', effective: effective() };
+    case 'join':
+      return { kind: 'join', joining: p.joining ?? [], effective: effective() };
+    case 'leave':
+      return { kind: 'leave', leaving: p.leaving ?? [], effective: effective() };
+  }
+}
+
 function processOf(t: Raw): Process {
   return {
+    what: processKind(t.process),
     events: (t.events as Raw[]).map((e) => ({ id: e.id, date: e.date, until: e.until, what: e.what, outcome: e.outcome, source: e.source })),
     plans: (t.plans as Raw[]).map((p) => ({
       id: p.id,
@@ -126,20 +160,22 @@ function processOf(t: Raw): Process {
 export function normalize(data: Record<ContentFile, unknown>): Content {
   const parties = data.parties as Raw;
   const documents = data.documents as Raw;
+  const process = processOf(data.timeline as Raw);
   return {
     county: parties.county,
-    associations: (parties.associations as Raw[]).map((a) => ({ id: a.id, name: a.name, seat: fact<string>(a.seat) })),
-    newAssociation: {
-      id: parties.new_association.id,
-      name: parties.new_association.name,
-      nameChosen: nameChosen(parties.new_association.name_chosen),
-      formed: parties.new_association.formed,
-      website: parties.new_association.website,
+    replaces: ((parties.replaces ?? []) as Raw[]).map((a) => ({ id: a.id, name: a.name, seat: fact<string>(a.seat) })),
+    body: {
+      id: parties.body.id,
+      kind: parties.body.kind,
+      name: parties.body.name,
+      nameChosen: nameChosen(parties.body.name_chosen),
+      formed: parties.body.formed,
+      website: parties.body.website,
     },
     members: (parties.members as Raw[]).map(member),
-    process: processOf(data.timeline as Raw),
+    process,
     principles: principles(data.principles as Raw),
-    charter: charter(data.charter as Raw, parties.new_association.formed),
+    charter: charter(data.charter as Raw, defaultEntryIntoForce(parties.body, process.what)),
     issuer: documents.issuer,
     senders: { onBehalfOf: documents.senders.on_behalf_of, names: documents.senders.names },
     documents: (documents.documents as Raw[]).map(

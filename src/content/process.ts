@@ -1,6 +1,6 @@
 /**
  * The process as of a point in time: which plan was in force, which events had happened, and
- * whether the new association had its name yet. Pure functions over the content, shared by the
+ * whether the body had its name yet. Pure functions over the content, shared by the
  * view (what a document prints) and the rules (what a document may not print).
  *
  * Dates are as exact as the sources allow (a day, a month or a year), so each is a span of days.
@@ -39,7 +39,7 @@ export function happenedBy(event: Pick<ProcessEvent, 'date' | 'until'>, asOf: As
 }
 
 /**
- * Whether the association had its name as of a point. While the day it was chosen is unknown,
+ * Whether the body had its name as of a point. While the day it was chosen is unknown,
  * only the latest day it can have been counts: a document before that day does not name it.
  */
 export function nameKnownAsOf(chosen: NameChosen, asOf: AsOf): boolean {

@@ -82,39 +82,165 @@ const orgnrCheckDigits: Rule = rule(['parties'], (ctx) => {
   });
 });
 
+/** The members that remain after the process: all of them, less those leaving. */
+const leavingIds = (timeline: Raw | undefined): Set<string> =>
+  new Set<string>(timeline?.process?.kind === 'leave' && Array.isArray(timeline.process.leaving) ? timeline.process.leaving : []);
+
+/**
+ * Whatever the kind of body: member_of names a body of replaces, each body replaced has a
+ * member, and the body is not one of those it replaces.
+ */
 const memberships: Rule = rule(['parties'], (ctx) => {
-  const { associations, members } = ctx.data.parties;
-  const ids = new Set<string>(associations.map((a: Raw) => a.id));
+  const { members, body } = ctx.data.parties;
+  const replaces: Raw[] = ctx.data.parties.replaces ?? [];
+  const ids = new Set<string>(replaces.map((a) => a.id));
   members.forEach((m: Raw, i: number) => {
-    m.associations.forEach((ref: string, j: number) => {
-      if (!ids.has(ref)) {
-        ctx.report('error', 'parties', ['members', i, 'associations', j], `${m.name} belongs to "${ref}", which is not an association in this file (known: ${[...ids].join(', ')})`);
+    (m.member_of ?? []).forEach((ref: string, j: number) => {
+      if (ids.size === 0) {
+        ctx.report('error', 'parties', ['members', i, 'member_of', j], `${m.name} is a member of "${ref}", but parties.yaml lists no bodies under replaces; member_of names the bodies a merger replaces`);
+      } else if (!ids.has(ref)) {
+        ctx.report('error', 'parties', ['members', i, 'member_of', j], `${m.name} belongs to "${ref}", which is not a body in replaces (known: ${[...ids].join(', ')})`);
       }
     });
-    const own = new Set<string>(m.associations);
-    if (m.kind === 'municipality' && own.size !== 1) {
-      ctx.report('error', 'parties', ['members', i, 'associations'], `${m.name} is a municipality and must belong to exactly one current association, not ${own.size}`);
-    }
-    if (m.kind !== 'municipality') {
-      const missing = [...ids].filter((a) => !own.has(a));
-      if (missing.length > 0) {
-        ctx.report('error', 'parties', ['members', i, 'associations'], `${m.name} is a ${m.kind} and, under Finsam, a member of every association; missing: ${missing.join(', ')}`);
-      }
-    }
   });
+  replaces.forEach((a, i) => {
+    if (!members.some((m: Raw) => (m.member_of ?? []).includes(a.id))) ctx.report('error', 'parties', ['replaces', i, 'id'], `"${a.id}" is replaced, but no member names it in member_of`);
+  });
+  if (ids.has(body.id)) ctx.report('error', 'parties', ['body', 'id'], `the body's id "${body.id}" is already used by a body in replaces`);
+});
+
+/**
+ * A samordningsförbund under lag (2003:1210) (Finsam): its members are Försäkringskassan,
+ * Arbetsförmedlingen, a region and one or more municipalities; in a merger each municipality
+ * belongs to exactly one of the bodies replaced, and the region and the agencies to all of them.
+ * The agencies cannot leave.
+ */
+const finsamMemberships: Rule = rule(['parties'], (ctx) => {
+  const { members, body } = ctx.data.parties;
+  if (body.kind !== 'samordningsforbund') return;
+  const replaces: Raw[] = ctx.data.parties.replaces ?? [];
+  const ids = new Set<string>(replaces.map((a) => a.id));
+  if (ids.size > 0) {
+    members.forEach((m: Raw, i: number) => {
+      const own = new Set<string>(m.member_of ?? []);
+      const at = ['members', i, ...(m.member_of ? ['member_of'] : [])];
+      if (m.kind === 'municipality' && own.size !== 1) {
+        ctx.report('error', 'parties', at, `${m.name} is a municipality and must belong to exactly one current association, not ${own.size}`);
+      }
+      if (m.kind !== 'municipality') {
+        const missing = [...ids].filter((a) => !own.has(a));
+        if (missing.length > 0) ctx.report('error', 'parties', at, `${m.name} is a ${m.kind} and, under Finsam, a member of every association; missing: ${missing.join(', ')}`);
+      }
+    });
+    ids.forEach((id) => {
+      if (!members.some((m: Raw) => m.kind === 'municipality' && (m.member_of ?? []).includes(id))) {
+        const i = replaces.findIndex((a) => a.id === id);
+        ctx.report('error', 'parties', ['replaces', i, 'id'], `association "${id}" has no municipality among its members`);
+      }
+    });
+  }
   for (const kind of ['municipality', 'region', 'agency']) {
     if (!members.some((m: Raw) => m.kind === kind)) {
       ctx.report('error', 'parties', ['members'], `an association under Finsam needs at least one member of kind ${kind}; there is none`);
     }
   }
-  ids.forEach((id) => {
-    if (!members.some((m: Raw) => m.kind === 'municipality' && m.associations.includes(id))) {
-      const i = associations.findIndex((a: Raw) => a.id === id);
-      ctx.report('error', 'parties', ['associations', i, 'id'], `association "${id}" has no municipality among its members`);
+});
+
+/** Försäkringskassan and Arbetsförmedlingen cannot leave a samordningsförbund. */
+const finsamLeaving: Rule = rule(['parties', 'timeline'], (ctx) => {
+  if (ctx.data.parties.body.kind !== 'samordningsforbund') return;
+  const leaving: unknown[] = ctx.data.timeline.process?.leaving ?? [];
+  leaving.forEach((id, j) => {
+    const m = (ctx.data.parties.members as Raw[]).find((x) => x.id === id);
+    if (m?.kind === 'agency') ctx.report('error', 'timeline', ['process', 'leaving', j], `${m.name} is an agency and cannot leave a samordningsförbund under Finsam`);
+  });
+});
+
+/**
+ * Under Finsam the state pays half of the costs, through Försäkringskassan (covering
+ * Arbetsförmedlingen's part too): the agencies pay together, in shares of their own adding up to
+ * 50 %, and the region and the municipalities pay the other half.
+ */
+const finsamCostShares: Rule = rule(['parties', 'charter'], (ctx) => {
+  if (ctx.data.parties.body.kind !== 'samordningsforbund') return;
+  const kinds = new Map<string, string>((ctx.data.parties.members as Raw[]).map((m) => [m.id, m.kind]));
+  const shares: Raw[] = ctx.data.charter.cost_shares;
+  let state = 0;
+  let agencyShares = 0;
+  shares.forEach((s, i) => {
+    const agencies = (s.members as string[]).filter((id) => kinds.get(id) === 'agency');
+    if (agencies.length === 0) return;
+    agencyShares++;
+    if (agencies.length < s.members.length) {
+      ctx.report('error', 'charter', ['cost_shares', i, 'members'], `cost share "${s.label}" mixes the agencies with other members; under Finsam the state's share, paid through Försäkringskassan, is a share of its own`);
+    }
+    if (typeof s.percent === 'number') state += s.percent;
+  });
+  if (agencyShares > 0 && Math.abs(state - 50) > 1e-9) {
+    ctx.report('error', 'charter', ['cost_shares'], `the state's share (the agencies', paid through Försäkringskassan) is ${state} %; under Finsam the state pays half, 50 %`);
+  }
+});
+
+/**
+ * A kommunalförbund under kommunallagen (2017:725) 9 kap.: its members are municipalities and
+ * regions, and a joint body has at least two of them after the process.
+ */
+const kommunalforbundMembers: Rule = rule(['parties'], (ctx) => {
+  const { members, body } = ctx.data.parties;
+  if (body.kind !== 'kommunalforbund') return;
+  members.forEach((m: Raw, i: number) => {
+    if (m.kind !== 'municipality' && m.kind !== 'region') {
+      ctx.report('error', 'parties', ['members', i, 'kind'], `${m.name} is a${m.kind === 'agency' ? 'n' : ''} ${m.kind}; the members of a kommunalförbund are municipalities and regions (kommunallagen (2017:725) 9 kap.)`);
     }
   });
-  if (ids.has(ctx.data.parties.new_association.id)) {
-    ctx.report('error', 'parties', ['new_association', 'id'], `the new association's id "${ctx.data.parties.new_association.id}" is already used by a current association`);
+});
+
+const kommunalforbundSize: Rule = rule(['parties', 'timeline'], (ctx) => {
+  const { members, body } = ctx.data.parties;
+  if (body.kind !== 'kommunalforbund') return;
+  const leaving = leavingIds(ctx.data.timeline);
+  const remaining = (members as Raw[]).filter((m) => !leaving.has(m.id)).length;
+  if (remaining < 2) ctx.report('error', 'parties', ['members'], `a kommunalförbund has at least two members; after the process it would have ${remaining}`);
+});
+
+/** What each kind of process needs, in parties.yaml and in the process itself. */
+const processFits: Rule = rule(['parties', 'timeline'], (ctx) => {
+  const p: Raw = ctx.data.timeline.process;
+  const { body, members } = ctx.data.parties;
+  const kind: string = p.kind;
+  if (!['merger', 'formation', 'amendment', 'join', 'leave'].includes(kind)) return; // the schema has said what is wrong
+  const hasReplaces = ctx.data.parties.replaces !== undefined;
+  if (kind === 'merger' && !hasReplaces) {
+    ctx.report('error', 'timeline', ['process', 'kind'], 'a merger replaces bodies: list them under replaces in parties.yaml, and in each member\'s member_of those it belongs to');
+  }
+  if (kind !== 'merger' && hasReplaces) {
+    ctx.report('error', 'parties', ['replaces'], `replaces lists the bodies a merger replaces, but the process (timeline.yaml) is a ${kind}; remove it, or make the process kind: merger`, 'key');
+  }
+  if ((kind === 'merger' || kind === 'formation') && body.formed === undefined) {
+    ctx.report('error', 'parties', ['body'], `a ${kind} forms the body: give the day it is formed, formed: yyyy-mm-dd`);
+  }
+  for (const [key, owner] of [['joining', 'join'], ['leaving', 'leave'], ['effective', '']] as const) {
+    if (key === 'effective' ? ['merger', 'formation'].includes(kind) && p.effective !== undefined : kind !== owner && p[key] !== undefined) {
+      const why = key === 'effective' ? `a ${kind} takes effect when the body is formed (body.formed in parties.yaml)` : `${key} belongs to a process of kind ${owner}, not ${kind}`;
+      ctx.report('error', 'timeline', ['process', key], `${why}; remove ${key}`, 'key');
+    }
+  }
+  const named: { key: 'joining' | 'leaving'; verb: string } | null = kind === 'join' ? { key: 'joining', verb: 'joins' } : kind === 'leave' ? { key: 'leaving', verb: 'leaves' } : null;
+  if (named === null) return;
+  const ids: unknown = p[named.key];
+  if (!Array.isArray(ids)) {
+    ctx.report('error', 'timeline', ['process'], `a ${kind} names the members that ${named.verb === 'joins' ? 'join' : 'leave'}: add ${named.key}: [member ids]`);
+    return;
+  }
+  const known = new Set<string>((members as Raw[]).map((m) => m.id));
+  const seen = new Set<string>();
+  ids.forEach((id: string, j: number) => {
+    if (!known.has(id)) ctx.report('error', 'timeline', ['process', named.key, j], `"${id}" is not a member in parties.yaml; every member that ${named.verb} is listed there too`);
+    else if (seen.has(id)) ctx.report('error', 'timeline', ['process', named.key, j], `"${id}" is named twice`);
+    seen.add(id);
+  });
+  if (kind === 'join' && seen.size >= known.size) {
+    ctx.report('error', 'timeline', ['process', 'joining'], 'every member in parties.yaml joins; a body that members join has members already, so list them too');
   }
 });
 
@@ -204,12 +330,12 @@ const documentsAsOf: Rule = rule(['documents', 'timeline'], (ctx) => {
 });
 
 /**
- * The new association's name appears only in what was written after the name was chosen: a plan,
+ * The body's name appears only in what was written after the name was chosen: a plan,
  * an event, or a document's title or subject that names it earlier is an error. While the day
  * of choosing is unknown, the latest day it can have been (no_later_than) is what counts.
  */
 const nameAfterChoice: Rule = rule(['parties', 'timeline', 'documents'], (ctx) => {
-  const na = ctx.data.parties.new_association;
+  const na = ctx.data.parties.body;
   const chosen: string | undefined = na.name_chosen?.value ?? na.name_chosen?.no_later_than;
   if (typeof chosen !== 'string' || typeof na.name !== 'string') return;
   const how = na.name_chosen.value ? `it was chosen on ${chosen}` : `it was chosen on an unknown day no later than ${chosen}`;
@@ -246,8 +372,8 @@ const estimates: Rule = rule(['timeline', 'documents'], (ctx) => {
 });
 
 /**
- * Facts every charter text may use without defining them: the association's name, the day it is
- * formed, and the day the charter takes effect.
+ * Facts every charter text may use without defining them: the body's name, the day it is formed,
+ * and the day the charter takes effect.
  */
 export const BUILTIN_FACTS = ['name', 'formed', 'entry_into_force'] as const;
 
@@ -284,18 +410,26 @@ const charterReferences: Rule = rule(['charter', 'parties'], (ctx) => {
   (charter.preamble ?? []).forEach((t: string, i: number) => checkText(t, ['preamble', i]));
   (charter.entry_into_force?.text ?? []).forEach((t: string, i: number) => checkText(t, ['entry_into_force', 'text', i]));
   (charter.transitional ?? []).forEach((t: string, i: number) => checkText(t, ['transitional', i]));
-  if (charter.association !== ctx.data.parties.new_association.id) {
-    ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the new association in parties.yaml ("${ctx.data.parties.new_association.id}")`);
+  if (charter.association !== ctx.data.parties.body.id) {
+    ctx.report('error', 'charter', ['association'], `association "${charter.association}" is not the body in parties.yaml ("${ctx.data.parties.body.id}")`);
   }
 });
 
+/**
+ * The cost shares are the charter's after the process: they cover every member once, except a
+ * member that leaves, and add up to 100 %. (The timeline, when it parsed, says who leaves.)
+ */
 const costShares: Rule = rule(['charter', 'parties'], (ctx) => {
   const shares: Raw[] = ctx.data.charter.cost_shares;
-  const members = new Map<string, string>(ctx.data.parties.members.map((m: Raw) => [m.id, m.name]));
+  const leaving = leavingIds(ctx.data.timeline);
+  const all = new Map<string, string>(ctx.data.parties.members.map((m: Raw) => [m.id, m.name]));
+  const members = new Map<string, string>([...all].filter(([id]) => !leaving.has(id)));
   const seen = new Map<string, number>();
   shares.forEach((s, i) => {
     s.members.forEach((id: string, j: number) => {
-      if (!members.has(id)) {
+      if (leaving.has(id)) {
+        ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `${all.get(id)} leaves (process.leaving in timeline.yaml), so it pays under no cost share of the amended charter`);
+      } else if (!members.has(id)) {
         ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `"${id}" is not a member in parties.yaml`);
       } else if (seen.has(id)) {
         ctx.report('error', 'charter', ['cost_shares', i, 'members', j], `${members.get(id)} already pays under cost share ${seen.get(id)! + 1}; each member is in one share`);
@@ -368,7 +502,7 @@ const unknownFacts: Rule = rule([], (ctx) => {
 
 export const RULES: readonly Rule[] = [
   uniqueIds('parties', ['members'], 'member'),
-  uniqueIds('parties', ['associations'], 'association'),
+  uniqueIds('parties', ['replaces'], 'replaced body'),
   uniqueIds('timeline', ['events'], 'event'),
   uniqueIds('timeline', ['plans'], 'plan'),
   uniqueIds('principles', ['reasons', 'perspectives'], 'perspective'),
@@ -377,6 +511,12 @@ export const RULES: readonly Rule[] = [
   factShape,
   orgnrCheckDigits,
   memberships,
+  finsamMemberships,
+  finsamLeaving,
+  finsamCostShares,
+  kommunalforbundMembers,
+  kommunalforbundSize,
+  processFits,
   eventsInOrder,
   plansInOrder,
   documentsAsOf,

@@ -18,25 +18,36 @@ export interface Person {
   readonly title?: string;
 }
 
-export interface Association {
+/** A body that a merger replaces: its members name it in member_of. */
+export interface ReplacedBody {
   readonly id: string;
   readonly name: string;
   readonly seat: Fact<string>;
 }
 
 /**
- * When the new association's name was chosen: a known day, or unknown with the latest day it can
+ * The kind of joint body, which decides its legal basis and its membership rules: a
+ * samordningsförbund under lag (2003:1210) om finansiell samordning av rehabiliteringsinsatser,
+ * or a kommunalförbund under kommunallagen (2017:725) 9 kap.
+ */
+export type BodyKind = 'samordningsforbund' | 'kommunalforbund';
+
+/**
+ * When the body's name was chosen: a known day, or unknown with the latest day it can
  * have been (the first document that names it). Documents as of an earlier day do not print it.
  */
 export type NameChosen =
   | { readonly known: true; readonly date: string; readonly source: string }
   | { readonly known: false; readonly noLaterThan: string; readonly reason: string; readonly source: string };
 
-export interface NewAssociation {
+/** The joint body the documents are about: formed by the process, or changed by it. */
+export interface Body {
   readonly id: string;
+  readonly kind: BodyKind;
   readonly name: string;
   readonly nameChosen: NameChosen;
-  readonly formed: string;
+  /** The day it is formed; absent for a body that exists (an amendment, a member joining or leaving). */
+  readonly formed?: string;
   readonly website?: string;
 }
 
@@ -48,7 +59,8 @@ export interface Member {
   readonly orgnr: Fact<string>;
   readonly population: Fact<number> & { readonly asOf?: string };
   readonly decisionBody: string;
-  readonly associations: readonly string[];
+  /** The bodies of `replaces` the member belongs to today (a merger); empty otherwise. */
+  readonly memberOf: readonly string[];
   readonly signatory: Fact<Person>;
 }
 
@@ -92,8 +104,22 @@ export interface Plan {
   readonly entries: readonly PlanEntry[];
 }
 
-/** The process: what happened, and every plan it has had, each in the order of its dates. */
+/**
+ * What the process does to the body, with what each kind needs: a merger replaces the bodies in
+ * `replaces` by the body, a formation forms it from nothing, an amendment changes its charter,
+ * and a join or leave changes its members (and so its charter). `effective` is the day a change
+ * to an existing body takes effect; a merger or formation takes effect when the body is formed.
+ */
+export type ProcessKind =
+  | { readonly kind: 'merger' }
+  | { readonly kind: 'formation' }
+  | { readonly kind: 'amendment'; readonly effective: Fact<string> }
+  | { readonly kind: 'join'; readonly joining: readonly string[]; readonly effective: Fact<string> }
+  | { readonly kind: 'leave'; readonly leaving: readonly string[]; readonly effective: Fact<string> };
+
+/** The process: what it does, what happened, and every plan it has had, each in the order of its dates. */
 export interface Process {
+  readonly what: ProcessKind;
   readonly events: readonly ProcessEvent[];
   readonly plans: readonly Plan[];
 }
@@ -132,7 +158,7 @@ export interface CostShare {
 
 /** When the charter takes effect: printed after the articles, as in a Swedish statute. */
 export interface EntryIntoForce {
-  /** The day it takes effect; the association's formation day unless the charter says otherwise. */
+  /** The day it takes effect; unless the charter says otherwise, the body's formation day or the process's effective day. */
   readonly date: Fact<string>;
   readonly text: readonly string[];
 }
@@ -185,8 +211,9 @@ export interface DocumentSpec {
 
 export interface Content {
   readonly county: string;
-  readonly associations: readonly Association[];
-  readonly newAssociation: NewAssociation;
+  /** The bodies a merger replaces; empty for every other process. */
+  readonly replaces: readonly ReplacedBody[];
+  readonly body: Body;
   readonly members: readonly Member[];
   readonly process: Process;
   readonly principles: Principles;

@@ -11,8 +11,8 @@ import type { Unit } from './plan.js';
  */
 export function documentMeta(content: Content, unit: Unit, timestamp: Date, printsCharter = false): DocumentMeta {
   const { document, member } = unit;
-  // The new association's name only in a document written after it was chosen, as in its text.
-  const { nameChosen, name } = content.newAssociation;
+  // The body's name only in a document written after it was chosen, as in its text.
+  const { nameChosen, name } = content.body;
   const named = document.asOf === null || nameKnownAsOf(nameChosen, document.asOf);
   return {
     title: member ? `${document.title} – ${member.name}` : document.title,

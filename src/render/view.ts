@@ -5,8 +5,9 @@
  * groups, resolved references) is computed once, here, in plain code.
  */
 import { createHash } from 'node:crypto';
+import { BODY_FORMED_SOURCE } from '../content/normalize.js';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
-import type { Article, AsOf, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
+import type { Article, AsOf, Body, BodyKind, Charter, Content, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
 import { count, isoDate, longDate, period, typography } from './swedish.js';
 import { statesOn, type DecisionState } from '../decisions/state.js';
 import type { Outcome } from '../decisions/types.js';
@@ -39,7 +40,8 @@ export interface MemberView {
   readonly recipient: string;
   readonly orgnr: FactView;
   readonly population: FactView;
-  readonly associations: readonly { readonly id: string; readonly name: string }[];
+  /** The bodies of `replaces` the member belongs to today (a merger); empty otherwise. */
+  readonly memberOf: readonly { readonly id: string; readonly name: string }[];
   readonly signatory: { readonly name: string; readonly title: string } | null;
 }
 
@@ -111,8 +113,19 @@ export interface ProcessView {
   readonly plan: string | null;
   readonly timetable: readonly TimetableRow[];
   readonly history: readonly HistoryItem[];
-  /** The association with its name only once the name had been chosen (null before). */
-  readonly newAssociation: { readonly id: string; readonly name: string | null; readonly formed: string; readonly website: string | null };
+  /**
+   * The joint body, with its name only once the name had been chosen (null before); `formed` is
+   * null for a body that exists (an amendment, a member joining or leaving).
+   */
+  readonly body: {
+    readonly id: string;
+    readonly kind: BodyKind;
+    readonly isSamordningsforbund: boolean;
+    readonly isKommunalforbund: boolean;
+    readonly name: string | null;
+    readonly formed: string | null;
+    readonly website: string | null;
+  };
 }
 
 /** One member's line in a summary of the members' decisions on a paper. */
@@ -155,7 +168,8 @@ export interface View extends ProcessView {
   readonly issuer: string;
   readonly county: string;
   readonly senders: { readonly onBehalfOf: string; readonly names: readonly string[] };
-  readonly associations: readonly { readonly id: string; readonly name: string; readonly seat: FactView; readonly municipalities: readonly string[] }[];
+  /** The bodies a merger replaces, each with its municipalities' short names; empty for any other process. */
+  readonly replaces: readonly { readonly id: string; readonly name: string; readonly seat: FactView; readonly municipalities: readonly string[] }[];
   readonly members: readonly MemberView[];
   readonly municipalities: readonly MemberView[];
   readonly regions: readonly MemberView[];
@@ -189,8 +203,8 @@ function memberView(m: Member, content: Content): MemberView {
     recipient: m.kind === 'agency' ? m.name : `${lowerFirst(m.decisionBody)} i ${m.name}`,
     orgnr: factView(m.orgnr),
     population: factView(m.population),
-    associations: m.associations.map((id) => {
-      const a = content.associations.find((x) => x.id === id)!;
+    memberOf: m.memberOf.map((id) => {
+      const a = content.replaces.find((x) => x.id === id)!;
       return { id: a.id, name: a.name };
     }),
     signatory,
@@ -206,17 +220,36 @@ function memberView(m: Member, content: Content): MemberView {
 export function charterHash(charter: Charter, content: Content): string {
   const canonical = JSON.stringify({
     title: charter.title,
-    association: content.newAssociation,
+    association: canonicalBody(content.body),
     members: content.members.map((m) => [m.id, m.kind]),
     facts: [...charter.facts.entries()],
     preamble: charter.preamble,
     articles: charter.articles,
-    entryIntoForce: charter.entryIntoForce,
+    entryIntoForce: canonicalEntryIntoForce(charter.entryIntoForce),
     transitional: charter.transitional,
     costShares: charter.costShares,
     board: charter.board,
   });
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/*
+ * The canonical form of the version hash is frozen: a version printed in adopted decisions must
+ * not change when kansli changes. So the body is hashed in the shape it had when the form was
+ * made (id, name, nameChosen, formed, website), and a field added since enters only where it
+ * differs from what that shape meant: every body then was a samordningsförbund, and a charter's
+ * default entry into force was named after the key it came from then.
+ */
+function canonicalBody(body: Body): Record<string, unknown> {
+  const { kind, ...rest } = body;
+  return { id: rest.id, name: rest.name, nameChosen: rest.nameChosen, formed: rest.formed, website: rest.website, ...(kind === 'samordningsforbund' ? {} : { kind }) };
+}
+
+const FROZEN_FORMED_SOURCE = 'parties.yaml: new_association.formed';
+
+function canonicalEntryIntoForce(entry: Charter['entryIntoForce']): Charter['entryIntoForce'] {
+  if (entry === null || !entry.date.known || entry.date.source !== BODY_FORMED_SOURCE) return entry;
+  return { ...entry, date: { ...entry.date, source: FROZEN_FORMED_SOURCE } };
 }
 
 /** Resolves the charter's inline forms: §{id} → "14 §", @{key} → the fact's value. */
@@ -239,8 +272,8 @@ function charterView(content: Content): CharterView {
   const { charter } = content;
   const numbers = new Map(charter.articles.map((a, i) => [a.id, i + 1]));
   const facts = (key: string): string => {
-    if (key === 'name') return content.newAssociation.name;
-    if (key === 'formed') return longDate(content.newAssociation.formed);
+    if (key === 'name') return content.body.name;
+    if (key === 'formed') return content.body.formed === undefined ? '[uppgift saknas]' : longDate(content.body.formed);
     if (key === 'entry_into_force') return charter.entryIntoForce?.date.known ? longDate(charter.entryIntoForce.date.value) : '[uppgift saknas]';
     const f = charter.facts.get(key);
     return f ? factText(f) : '[uppgift saknas]';
@@ -296,7 +329,8 @@ export type SharedView = Omit<View, 'document' | 'member' | 'summary' | keyof Pr
   readonly summaries: ReadonlyMap<string, SummaryView>;
   /** The whole process, from which each document's ProcessView is taken as of its date. */
   readonly process: Content['process'];
-  readonly association: Content['newAssociation'];
+  /** The body as the content gives it, from which each document's `body` is taken as of its date. */
+  readonly bodyRecord: Content['body'];
 };
 
 export function sharedView(content: Content): SharedView {
@@ -306,12 +340,12 @@ export function sharedView(content: Content): SharedView {
     county: content.county,
     senders: content.senders,
     process: content.process,
-    association: content.newAssociation,
-    associations: content.associations.map((a) => ({
+    bodyRecord: content.body,
+    replaces: content.replaces.map((a) => ({
       id: a.id,
       name: a.name,
       seat: factView(a.seat),
-      municipalities: content.members.filter((m) => m.kind === 'municipality' && m.associations.includes(a.id)).map((m) => m.shortName),
+      municipalities: content.members.filter((m) => m.kind === 'municipality' && m.memberOf.includes(a.id)).map((m) => m.shortName),
     })),
     members,
     municipalities: members.filter((m) => m.isMunicipality),
@@ -345,13 +379,13 @@ function timetable(plan: Plan): TimetableRow[] {
 
 /**
  * The process as of a point: the plan in force then, the events over by then, and the new
- * association's name if it had been chosen. `null` (a document outside the process, such as an
+ * body's name if it had been chosen. `null` (a document outside the process, such as an
  * amendment made from two charter versions) sees all of it: the last plan, every event, the name.
  */
-export function processView(shared: Pick<SharedView, 'process' | 'association'>, asOf: AsOf | null): ProcessView {
+export function processView(shared: Pick<SharedView, 'process' | 'bodyRecord'>, asOf: AsOf | null): ProcessView {
   const { plans, events } = shared.process;
   const plan = asOf ? planAsOf(plans, asOf) : (plans[plans.length - 1] ?? null);
-  const a = shared.association;
+  const a = shared.bodyRecord;
   return {
     asOf: asOf ? { date: asOf.date, estimated: asOf.estimate !== null } : null,
     plan: plan?.id ?? null,
@@ -359,10 +393,13 @@ export function processView(shared: Pick<SharedView, 'process' | 'association'>,
     history: events
       .filter((e) => asOf === null || happenedBy(e, asOf))
       .map((e) => ({ id: e.id, period: period(e.date, e.until), date: e.date, until: e.until ?? null, what: typography(e.what), outcome: typography(e.outcome) })),
-    newAssociation: {
+    body: {
       id: a.id,
+      kind: a.kind,
+      isSamordningsforbund: a.kind === 'samordningsforbund',
+      isKommunalforbund: a.kind === 'kommunalforbund',
       name: asOf === null || nameKnownAsOf(a.nameChosen, asOf) ? a.name : null,
-      formed: a.formed,
+      formed: a.formed ?? null,
       website: a.website ?? null,
     },
   };

@@ -120,7 +120,7 @@ describe('injected faults', () => {
 
   it('checks memberships and cost shares against Finsam', () => {
     const dir = contentCopy();
-    edit(dir, 'parties.yaml', 'associations: [sf-norra-vastmanland]\n    signatory: { unknown: Undertecknare för Sala', 'associations: [sf-norra-vastmanland, sf-vasteras]\n    signatory: { unknown: Undertecknare för Sala');
+    edit(dir, 'parties.yaml', 'member_of: [sf-norra-vastmanland]\n    signatory: { unknown: Undertecknare för Sala', 'member_of: [sf-norra-vastmanland, sf-vasteras]\n    signatory: { unknown: Undertecknare för Sala');
     edit(dir, 'charter.yaml', 'percent: 25', 'percent: 20');
     const problems = problemsOf(dir);
     expect(only(problems, /Sala kommun is a municipality/).message).toMatch(/exactly one current association, not 2/);
@@ -161,7 +161,7 @@ describe('hostile YAML', () => {
     const dir = contentCopy();
     edit(dir, 'parties.yaml', 'formed: "2024-01-01"', 'formed: 2024-01-01');
     const { content } = check({ contentDir: dir });
-    expect(content.newAssociation.formed).toBe('2024-01-01');
+    expect(content.body.formed).toBe('2024-01-01');
   });
 });
 
@@ -220,7 +220,7 @@ describe('the process as of each document\'s date', () => {
 
   it('lists an unknown day of choosing the name, and every estimated date, as warnings', () => {
     const { warnings } = check({ contentDir: CONTENT });
-    expect(warnings.find((w) => w.message.includes('new_association.name_chosen'))?.message).toMatch(/^unknown fact new_association\.name_chosen: Dagen då namnet valdes framgår inte/);
+    expect(warnings.find((w) => w.message.includes('body.name_chosen'))?.message).toMatch(/^unknown fact body\.name_chosen: Dagen då namnet valdes framgår inte/);
     expect(warnings.filter((w) => w.message.startsWith('estimated date ')).map((w) => w.message.split(':')[0])).toEqual([
       'estimated date documents.beslut-delta-i-lansprocess.as_of',
       'estimated date documents.avsiktsforklaring.as_of',

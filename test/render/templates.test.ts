@@ -30,7 +30,7 @@ function failure(fn: () => unknown): TemplateError {
 
 describe('templates', () => {
   it('render the Swedish helpers', () => {
-    const dir = templates({ 't.hbs': '<p>{{date newAssociation.formed}} · {{when "deltagandebeslut"}} · {{deadline "deltagandebeslut"}} · {{join municipalities "shortName"}} · {{count members.length}}</p>' });
+    const dir = templates({ 't.hbs': '<p>{{date body.formed}} · {{when "deltagandebeslut"}} · {{deadline "deltagandebeslut"}} · {{join municipalities "shortName"}} · {{count members.length}}</p>' });
     const [p] = loadTemplates(dir).render('t', view);
     expect(p).toMatchObject({
       children: [{ value: '1\u00a0januari\u00a02024 · januari–mars\u00a02022 · senast i mars\u00a02022 · Arboga, Fagersta, Hallstahammar, Kungsör, Köping, Norberg, Sala, Skinnskatteberg, Surahammar och Västerås · 13' }],

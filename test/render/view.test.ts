@@ -61,7 +61,7 @@ describe('what had happened', () => {
 
 describe('the new association\'s name', () => {
   it('is printed only in documents as of its choosing or later', () => {
-    const name = (id: string) => documentView(sharedView(content), doc(id), null).newAssociation.name;
+    const name = (id: string) => documentView(sharedView(content), doc(id), null).body.name;
     expect(name('beslut-delta-i-lansprocess')).toBeNull();
     expect(name('avsiktsforklaring')).toBeNull();
     expect(name('beslut-anta-forbundsordning')).toBe('Samordningsförbundet Västmanland');
@@ -69,7 +69,7 @@ describe('the new association\'s name', () => {
   });
 
   it('counts the latest day it can have been chosen while the day itself is unknown', () => {
-    const at = (date: string) => processView(sharedView(content), { date, estimate: null }).newAssociation.name;
+    const at = (date: string) => processView(sharedView(content), { date, estimate: null }).body.name;
     expect(at('2023-01-09')).toBeNull();
     expect(at('2023-01')).toBeNull(); // a month that starts before the day: not yet certain
     expect(at('2023-01-10')).toBe('Samordningsförbundet Västmanland');
