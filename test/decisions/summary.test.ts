@@ -1,7 +1,9 @@
 /** "Sammanställning av medlemmarnas beslut", read as a reader reads it: pdftotext and pandoc. */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
+import { edit, has, kansli, normalizeSpace, pdfText, run, tempDir } from '../helpers.js';
 import { EARLIER, currentVersion, everyMember, record, withDecisions, withSummaries } from './fixture.js';
 
 const current = currentVersion();
@@ -61,5 +63,26 @@ describe('Sammanställning av medlemmarnas beslut', () => {
       expect(adoption).toContain(`Samtliga 13 medlemmar har antagit förbundsordningen i samma lydelse, version ${current}.`);
       expect(adoption).not.toContain('Alla medlemmar har inte');
     }
+  });
+});
+
+describe('decision records in incremental builds', () => {
+  it('a changed record rebuilds only its summary; an extract changed on disk fails the next build, fast path or not', { timeout: 240_000 }, () => {
+    const sha = createHash('sha256').update('utdrag').digest('hex');
+    const dir = withDecisions(everyMember(current).replace('member: sala, paper: beslut-anta-forbundsordning,', `member: sala, paper: beslut-anta-forbundsordning, extract: { file: protokoll/sala.pdf, sha256: ${sha} },`));
+    mkdirSync(join(dir, 'protokoll'));
+    writeFileSync(join(dir, 'protokoll', 'sala.pdf'), 'utdrag');
+    withSummaries(dir);
+    const out = join(tempDir(), 'output');
+    expect(kansli(['build', '--content', dir, '--out', out]).status).toBe(0);
+    edit(dir, 'decisions.yaml', 'paragraph: "§ 46"', 'paragraph: "§ 146"');
+    expect(kansli(['build', '--content', dir, '--out', out]).status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { rebuilt: string[] };
+    expect(manifest.rebuilt).toEqual(['sammanstallning-forbundsordning/sammanstallning-forbundsordning.docx', 'sammanstallning-forbundsordning/sammanstallning-forbundsordning.pdf']);
+    // Nothing changed but the extract's bytes: the sources' digest covers them, so the check runs.
+    writeFileSync(join(dir, 'protokoll', 'sala.pdf'), 'utdrag, ändrat');
+    const r = kansli(['build', '--content', dir, '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`the minutes extract ${join(dir, 'protokoll', 'sala.pdf')} has SHA-256 ${createHash('sha256').update('utdrag, ändrat').digest('hex')}, not the one recorded here`);
   });
 });
