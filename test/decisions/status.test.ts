@@ -1,5 +1,7 @@
 /** `kansli status`: every member's decisions and signatures, and --require-complete as a gate. */
 import { describe, expect, it } from 'vitest';
+import { check } from '../../src/pipeline/build.js';
+import { formatStatus, statusReport, wrap } from '../../src/pipeline/status.js';
 import { kansli } from '../helpers.js';
 import { EARLIER, currentVersion, everyMember, everySignature, record, withDecisions } from './fixture.js';
 
@@ -108,5 +110,35 @@ describe('kansli status', () => {
     const r = kansli(['status', '--content', dir, '--require-complete']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('  Västerås stad: beslut-delta-i-lansprocess: declined (avslag 2022-03-19 § 29)');
+  });
+});
+
+describe('statusReport', () => {
+  it('counts a record that kansli verify marked as verified, and a hand-written one as unverified', () => {
+    const { content } = check({ contentDir: withDecisions('') });
+    const letter = content.documents.find((d) => d.id === 'avsiktsforklaring')!;
+    // The field's shape is verify's (its schema); status reads only whether it is there.
+    const signatures = [
+      { party: 'koping', name: 'Åsa Öberg', date: '2022-06-20', place: 'Köping', method: 'electronic' as const, verified: { sha256: 'a'.repeat(64) } },
+      { party: 'sala', name: 'Per Ek', date: '2022-06-21', place: 'Sala', method: 'ink' as const },
+    ];
+    const report = statusReport({ ...content, documents: content.documents.map((d) => (d === letter ? { ...d, signatures } : d)) });
+    const of = (id: string): unknown => report.members.find((m) => m.id === id)!.signatures[0];
+    expect(of('koping')).toEqual({ document: 'avsiktsforklaring', state: 'verified', date: '2022-06-20', method: 'electronic', name: 'Åsa Öberg' });
+    expect(of('sala')).toEqual({ document: 'avsiktsforklaring', state: 'unverified', date: '2022-06-21', method: 'ink', name: 'Per Ek' });
+    const text = formatStatus(report).join('\n');
+    expect(text).toContain('  avsiktsforklaring            signed 2022-06-20 electronically, verified\n');
+    expect(text).toContain('avsiktsforklaring: 2 of 13 signed, 1 verified');
+    expect(report.outstanding).not.toContain('Köpings kommun: avsiktsforklaring: not signed');
+    expect(report.outstanding).toContain('Arboga kommun: avsiktsforklaring: not signed');
+  });
+
+  it('wraps a long line under its column, within 80 columns', () => {
+    expect(wrap('  beslut    ', 'bifall 2022-12-12 § 101, version 0123456789ab: CHARTER CHANGED SINCE, must decide again', '             ', 40)).toEqual([
+      '  beslut    bifall 2022-12-12 § 101,',
+      '             version 0123456789ab:',
+      '             CHARTER CHANGED SINCE, must',
+      '             decide again',
+    ]);
   });
 });
