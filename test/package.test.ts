@@ -93,7 +93,7 @@ describe('an installed kansli', () => {
     expect(r.status).toBe(1);
     // Each empty value at its line, with the line (and its comment saying what to write) below.
     expect(r.stderr).toMatch(/^content\/parties\.yaml:6:9: expected a non-empty text, found nothing \(null\)\n 6 \| county: ~ +# the county, e\.g\. Västmanlands län$/m);
-    expect(r.stderr).toMatch(/^content\/parties\.yaml:16:11: expected a date written yyyy-mm-dd/m);
+    expect(r.stderr).toMatch(/^content\/parties\.yaml:17:11: expected a date written yyyy-mm-dd/m);
     expect(r.stderr).toMatch(/^content\/timeline\.yaml:\d+:\d+: /m);
     expect(r.stderr).toMatch(/kansli: \d+ errors/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
