@@ -450,23 +450,25 @@ program
 
 program
   .command('status')
-  .description('list, per document, who has signed and who has not')
+  .description("where every member stands: its decision on each decision paper, and its signature on each document members sign")
   .option(...PROJECT_OPTION)
   .option('--content <dir>', "content folder (default: the project's)")
-  .option('--require-complete', 'exit 1 while a required signature is missing (for CI gates)')
-  .action(async (opts: { project?: string; content?: string; requireComplete?: boolean }) => {
+  .option('--json', 'print the report as JSON (its shape: README, kansli status)')
+  .option('--require-complete', 'exit 1 while a decision is pending, declined or on another charter version, or a signature is missing (for CI gates)')
+  .action(async (opts: { project?: string; content?: string; json?: boolean; requireComplete?: boolean }) => {
     const { check } = await import('./pipeline/build.js');
-    const { formatStatus, signatureStatus } = await import('./pipeline/status.js');
+    const { formatStatus, statusReport } = await import('./pipeline/status.js');
     const where = paths(opts, false);
     const { contentDir, templatesDir } = where;
     try {
       const { content } = check({ contentDir, templatesDir, ...imageOptions(where), typography: where.project.typography });
-      const status = signatureStatus(content);
-      for (const line of formatStatus(status)) stdout(line);
-      const missing = status.flatMap((s) => s.missing.map((m) => `${s.document}: ${m}`));
-      if (opts.requireComplete && missing.length > 0) {
-        stderr(`kansli status: ${missing.length} required signature${missing.length === 1 ? ' is' : 's are'} missing:`);
-        for (const m of missing) stderr(`  ${m}`);
+      const report = statusReport(content);
+      if (opts.json) stdout(JSON.stringify(report, null, 2));
+      else for (const line of formatStatus(report)) stdout(line);
+      if (opts.requireComplete && !report.complete) {
+        const n = report.outstanding.length;
+        stderr(`kansli status: not complete: ${n} thing${n === 1 ? ' is' : 's are'} outstanding:`);
+        for (const line of report.outstanding) stderr(`  ${line}`);
         process.exit(1);
       }
     } catch (e) {

@@ -94,6 +94,7 @@ function amendmentSpec(id: string, title: string, subject: string, content: Cont
     merger: null,
     letterhead: 'issuer',
     glossary: false,
+    sumsUp: null,
   };
 }
 
@@ -121,6 +122,7 @@ export async function compareVersions(options: CompareOptions): Promise<CompareR
     // An amendment stands outside the process the documents of documents.yaml belong to.
     ...processView(shared, null),
     document: { id, title, subject, date: null, dnr: null, glossary: false, signatures: [] },
+    summary: null,
     member: member ? shared.members.find((m) => m.id === member.id)! : null,
     paper: member ? paperView(shared, amendmentSpec(id, title, subject, before), shared.members.find((m) => m.id === member.id)!) : null,
     comparison: cv,

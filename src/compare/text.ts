@@ -96,6 +96,7 @@ export function charterText(content: Content, templates: TemplateSet, template =
     merger: null,
     letterhead: 'issuer',
     glossary: false,
+    sumsUp: null,
   };
   const cut = articleBlocks(templates.render(template, documentView(shared, spec, null)));
   if (cut.length !== charter.articles.length) {

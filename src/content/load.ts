@@ -13,8 +13,9 @@ import { OPTIONAL_FILES, schemaOf } from './files.js';
 
 const REQUIRED = CONTENT_FILES.filter((f) => !OPTIONAL_FILES.has(f));
 import type { Content } from './types.js';
-import { locate, parseYaml, type ParsedYaml } from './yaml.js';
+import { locate, parseYaml, pointer, type ParsedYaml } from './yaml.js';
 import { contentAssetRefs, loadAssets, NO_ASSETS, type AssetRef, type AssetTable } from '../project/assets.js';
+import { checkDecisions, localToday, readDecisions } from '../decisions/load.js';
 
 export interface Loaded {
   readonly content: Content;
@@ -40,6 +41,8 @@ export interface LoadOptions {
    * refuse it; the proposed version is checked in full.
    */
   readonly inForce?: boolean;
+  /** Today, yyyy-mm-dd: no decision may be dated after it (default: the local calendar's today). */
+  readonly today?: string;
 }
 
 /**
@@ -103,9 +106,26 @@ export function loadContent(dir: string, templates: ReadonlySet<string>, assetSo
     assets = loaded.assets;
     found.push(...(assetSources.problems ?? []), ...content.problems, ...loaded.problems);
   }
-  const all = [...problems, ...found];
+  // decisions.yaml (optional) is read and validated with the rest; its checks against members,
+  // papers and charter versions need the content whole, so they run once the rest is sound.
+  const decisions = readDecisions(dir);
+  let all = [...problems, ...found, ...decisions.problems];
+  let content: Content | null = null;
+  if (!all.some((p) => p.severity === 'error')) {
+    const base = normalize(data as Partial<Record<ContentFile, unknown>>);
+    const checked = checkDecisions(decisions, base, {
+      dir,
+      today: options.today ?? localToday(),
+      locate: (file, path, prefer) => {
+        const p = file === 'decisions' ? decisions.parsed! : parsed.get(file)!;
+        return { file: p.file, position: locate(p.positions, pointer(path), prefer) };
+      },
+    });
+    all = [...all, ...checked.problems];
+    content = { ...base, decisions: checked.decisions };
+  }
   const errors = all.filter((p) => p.severity === 'error');
   const warnings = sortProblems(all.filter((p) => p.severity === 'warning'));
-  if (errors.length > 0) throw new ProblemsError(sortProblems([...errors, ...warnings]));
-  return { content: normalize(data as Partial<Record<ContentFile, unknown>>), warnings, assets };
+  if (errors.length > 0 || content === null) throw new ProblemsError(sortProblems([...errors, ...warnings]));
+  return { content, warnings, assets };
 }

@@ -23,6 +23,7 @@ import type {
   ProcessKind,
 } from './types.js';
 import type { ContentFile } from './schema.js';
+import { NO_DECISIONS } from '../decisions/types.js';
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -85,7 +86,11 @@ function charter(c: Raw, defaultDate: Fact<string>): Charter {
   const entry = c.entry_into_force as Raw | undefined;
   return {
     title: c.title,
-    version: { label: c.version?.label, adopted: c.version?.adopted },
+    version: {
+      label: c.version?.label,
+      adopted: c.version?.adopted,
+      history: ((c.version?.history ?? []) as Raw[]).map((h) => ({ id: h.id, date: h.date, label: h.label ?? null })),
+    },
     association: c.association,
     facts: new Map(Object.entries(c.facts ?? {}).map(([k, v]) => [k, fact<string | number>(v)])),
     preamble: c.preamble ?? [],
@@ -223,10 +228,13 @@ export function normalize(data: Partial<Record<ContentFile, unknown>>): Content 
         merger: d.merger === undefined ? null : merger(d.merger),
         letterhead: d.letterhead ?? 'issuer',
         glossary: d.glossary === true,
+        sumsUp: d.sums_up ?? null,
       }),
     ),
     glossary: ((data.glossary as Raw | undefined)?.terms ?? []).map(
       (t: Raw): GlossaryTerm => ({ id: t.id, term: t.term, forms: t.forms ?? [], stem: t.stem ?? null, definition: t.definition, source: t.source }),
     ),
+    // decisions.yaml is read and checked on its own (src/decisions/load.ts), then set by the loader.
+    decisions: NO_DECISIONS,
   };
 }

@@ -26,8 +26,11 @@ const require = createRequire(import.meta.url);
 
 export { ALL_CONTENT_FILES, CONTENT_FILES, type ContentFile };
 
-/** Everything validated by a schema of its own name: the content files, kansli.yaml and the legal profiles. */
-export const SCHEMA_NAMES = [...CONTENT_SCHEMAS, 'project', 'profile'] as const;
+/**
+ * Everything validated by a schema of its own name: the content files, the optional decisions.yaml
+ * (src/decisions/), kansli.yaml and the legal profiles.
+ */
+export const SCHEMA_NAMES = [...CONTENT_SCHEMAS, 'decisions', 'project', 'profile'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 type Validators = Record<SchemaName, ValidateFunction>;

@@ -1,3 +1,5 @@
+import type { Decisions, EarlierVersion } from '../decisions/types.js';
+
 /**
  * The content as the rest of the pipeline sees it, once the schema and the rules have passed.
  * These types mirror the JSON Schemas in ./schemas; the schemas are the source of truth for
@@ -172,7 +174,8 @@ export interface EntryIntoForce {
 
 export interface Charter {
   readonly title: string;
-  readonly version: { readonly label?: string; readonly adopted?: string };
+  /** `history`: earlier versions sent to the members, oldest first (empty when none is listed). */
+  readonly version: { readonly label?: string; readonly adopted?: string; readonly history: readonly EarlierVersion[] };
   readonly association: string;
   readonly facts: ReadonlyMap<string, Fact<string | number>>;
   readonly preamble: readonly string[];
@@ -260,6 +263,8 @@ export interface DocumentSpec {
   readonly letterhead: 'issuer' | 'member';
   /** Whether the document ends with a word list (Ordlista) of the glossary terms it uses. */
   readonly glossary: boolean;
+  /** For a summary of the members' decisions: the decision paper it sums up (decisions.yaml). */
+  readonly sumsUp: string | null;
 }
 
 /** A term of content/glossary.yaml: what counts as a use of it, and its definition. */
@@ -296,4 +301,6 @@ export interface Content {
   readonly documents: readonly DocumentSpec[];
   /** content/glossary.yaml's terms; empty when the folder has no glossary. */
   readonly glossary: readonly GlossaryTerm[];
+  /** The members' decisions (decisions.yaml, an optional file). */
+  readonly decisions: Decisions;
 }

@@ -61,6 +61,8 @@ export interface CheckOptions {
   readonly logo?: ProjectLogo | null;
   /** The project's typography (kansli.yaml's style; Project.typography); default kansli's own. */
   readonly typography?: ResolvedStyle;
+  /** Today, yyyy-mm-dd, for the decision records' dates (default: the local calendar's). */
+  readonly today?: string;
 }
 
 export interface CheckResult {
@@ -82,7 +84,7 @@ export function check(options: CheckOptions): CheckResult {
   if (fontProblems.length > 0) throw new ProblemsError(fontProblems);
   const images = templateImages(templatesDir);
   const refs: AssetRef[] = [...(options.logo ? [options.logo.at] : []), ...images.refs];
-  const { content, warnings, assets } = loadContent(options.contentDir, templateNames(templatesDir), { root: projectRoot(options), refs, problems: images.problems });
+  const { content, warnings, assets } = loadContent(options.contentDir, templateNames(templatesDir), { root: projectRoot(options), refs, problems: images.problems }, { today: options.today });
   return { content, warnings: [...typography.warnings, ...warnings], assets };
 }
 

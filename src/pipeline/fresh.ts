@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_CONTENT_FILES } from '../content/files.js';
 import { readContentFile } from '../content/read.js';
+import { decisionsDigest } from '../decisions/digest.js';
 import { templateDigest } from '../render/template-files.js';
 import { fontDigest } from '../write/font-files.js';
 import { lookDigest, type Look } from '../write/look.js';
@@ -34,6 +35,7 @@ export function sourcesDigest(contentDir: string, templatesDir: string, timestam
     const read = readContentFile(path);
     hash.update(`${name}\n`).update(read.ok ? read.bytes : `unreadable: ${read.message}`).update('\n');
   }
+  hash.update(`decisions\n${decisionsDigest(contentDir)}\n`);
   return hash.digest('hex');
 }
 

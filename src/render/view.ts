@@ -10,7 +10,10 @@ import { contentInForce, membersAfter, membersBefore, selectMembers } from '../c
 import { BODY_FORMED_SOURCE } from '../content/normalize.js';
 import { happenedBy, nameKnownAsOf, planAsOf } from '../content/process.js';
 import type { Article, AsOf, Body, BodyKind, CaseOfficer, Charter, Content, ProcessKind, DocumentSpec, Fact, Member, Plan, SignatureRecord } from '../content/types.js';
-import { count, joinList, longDate, period, typography } from './swedish.js';
+import { count, isoDate, joinList, longDate, period, typography } from './swedish.js';
+import { statesOn, type DecisionState } from '../decisions/state.js';
+import type { Outcome } from '../decisions/types.js';
+import { knownVersions } from '../decisions/versions.js';
 import { markArticleReference } from './references.js';
 import type { GlossaryView } from './glossary.js';
 
@@ -219,6 +222,33 @@ export interface ProcessView {
   };
 }
 
+/** One member's line in a summary of the members' decisions on a paper. */
+export interface SummaryRow {
+  readonly member: string;
+  /** The deciding body, date (yyyy-mm-dd) and paragraph of the last decision; null while none is recorded. */
+  readonly body: string | null;
+  readonly date: string | null;
+  readonly paragraph: string | null;
+  /** "Bifall", "Avslag", "Återremiss", "Bordlagt", or "Beslut saknas". */
+  readonly outcome: string;
+  /** The charter version adopted (12 digits), for an adoption; null otherwise. */
+  readonly version: string | null;
+}
+
+/** "Sammanställning av medlemmarnas beslut": every member's decision on one decision paper. */
+export interface SummaryView {
+  readonly paper: { readonly id: string; readonly title: string; readonly subject: string };
+  /** Whether the paper adopts the charter (decisions.yaml adoption_paper): rows then name versions. */
+  readonly adoption: boolean;
+  /** The current charter version, which every adoption must name. */
+  readonly version: { readonly id: string; readonly label: string | null; readonly date: string | null };
+  readonly rows: readonly SummaryRow[];
+  /** Whether every member has approved (and, for an adoption, adopted the current version). */
+  readonly complete: boolean;
+  /** The members that have not, each with why: "Sala kommun (beslut saknas)". */
+  readonly outstanding: readonly string[];
+}
+
 export interface View extends ProcessView {
   readonly document: {
     readonly id: string;
@@ -265,6 +295,8 @@ export interface View extends ProcessView {
   readonly charter: CharterView;
   /** content/glossary.yaml's terms (empty without one), definitions with Swedish typography. */
   readonly glossary: GlossaryView;
+  /** For a document with sums_up: the members' decisions on that paper; null otherwise. */
+  readonly summary: SummaryView | null;
 }
 
 /** A body's name as a common noun in running text: "Kommunfullmäktige" → "kommunfullmäktige". */
@@ -449,7 +481,9 @@ function finalProvisions(charter: Charter, text: (t: string) => string): Charter
  * The parts of a view that do not depend on the document: built once per content, shared by
  * every document rendered from it.
  */
-export type SharedView = Omit<View, 'document' | 'member' | 'paper' | keyof ProcessView> & {
+export type SharedView = Omit<View, 'document' | 'member' | 'paper' | 'summary' | keyof ProcessView> & {
+  /** Every decision paper's summary, by the paper's id; a document takes its own (sums_up). */
+  readonly summaries: ReadonlyMap<string, SummaryView>;
   /** The whole process, from which each document's ProcessView is taken as of its date. */
   readonly process: Content['process'];
   /** The body as the content gives it, from which each document's `body` is taken as of its date. */
@@ -501,6 +535,7 @@ export function sharedView(content: Content, comparison: ComparisonView | null =
     charterInForce: before === null ? null : charterView(before),
     comparison,
     glossary: content.glossary.map((t) => ({ id: t.id, term: t.term, forms: t.forms, stem: t.stem, definition: typography(t.definition) })),
+    summaries: summaries(content),
   };
 }
 
@@ -629,5 +664,59 @@ export function documentView(shared: SharedView, spec: DocumentSpec, member: Mem
     },
     member: memberView,
     paper: memberView ? paperView(shared, spec, memberView) : null,
+    summary: spec.sumsUp === null ? null : (shared.summaries.get(spec.sumsUp) ?? null),
   };
+}
+
+const OUTCOME_TEXT: Record<Outcome, string> = { bifall: 'Bifall', avslag: 'Avslag', återremiss: 'Återremiss', bordlagt: 'Bordlagt' };
+
+/** Why a member is not among those that approved, in a few Swedish words. */
+function outstandingReason(state: DecisionState): string | null {
+  if (state.kind === 'pending') {
+    if (state.last === null) return 'beslut saknas';
+    return `ärendet ${state.last.outcome === 'återremiss' ? 'återremitterades' : 'bordlades'} ${isoDate(state.last.date)}`;
+  }
+  const { record, version } = state;
+  if (record.outcome === 'avslag') return `avslag ${isoDate(record.date)}`;
+  if (version?.kind === 'older') return `antog ${isoDate(record.date)} en äldre version, ${version.adopted.id}`;
+  if (version?.kind === 'changed') return `antog ${isoDate(record.date)} version ${version.adopted.id}, som har ändrats därefter`;
+  return null;
+}
+
+/** The summaries of the members' decisions, one per decision paper (built once per content). */
+function summaries(content: Content): Map<string, SummaryView> {
+  const current = knownVersions(content).at(-1)!;
+  return new Map(
+    content.documents
+      .filter((d) => d.per === 'member')
+      .map((d): [string, SummaryView] => {
+        const states = statesOn(content, d.id);
+        const rows = states.map(({ member, state }): SummaryRow => {
+          const record = state.kind === 'pending' ? state.last : state.record;
+          return {
+            member: member.name,
+            body: record?.body ?? null,
+            date: record?.date ?? null,
+            paragraph: record ? record.paragraph.replace(' ', '\u00a0') : null,
+            outcome: state.kind === 'pending' && record === null ? 'Beslut saknas' : OUTCOME_TEXT[record!.outcome],
+            version: record?.charter ?? null,
+          };
+        });
+        const outstanding = states.flatMap(({ member, state }) => {
+          const why = outstandingReason(state);
+          return why === null ? [] : [`${member.name} (${why})`];
+        });
+        return [
+          d.id,
+          {
+            paper: { id: d.id, title: d.title, subject: typography(d.subject) },
+            adoption: d.id === content.decisions.adoptionPaper,
+            version: { id: current.id, label: current.label, date: current.date },
+            rows,
+            complete: outstanding.length === 0,
+            outstanding,
+          },
+        ];
+      }),
+  );
 }

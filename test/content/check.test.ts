@@ -184,7 +184,7 @@ describe('validators compiled ahead of time', () => {
   it('are ignored when the schemas changed since they were compiled', () => {
     const dir = tempDir();
     const module = join(dir, 'validators.cjs');
-    const fake = 'const ok = () => true; for (const f of ["parties", "timeline", "principles", "charter", "documents", "glossary", "project", "profile"]) exports[f] = ok;';
+    const fake = 'const ok = () => true; for (const f of ["parties", "timeline", "principles", "charter", "documents", "glossary", "decisions", "project", "profile"]) exports[f] = ok;';
     writeFileSync(module, `${fake}\nexports.digest = "not the schemas' digest";\n`);
     expect(precompiled(module)).toBeNull();
     writeFileSync(join(dir, 'current.cjs'), `${fake}\nexports.digest = ${JSON.stringify(schemaDigest())};\n`);
