@@ -41,15 +41,15 @@ describe('Sammanställning av medlemmarnas beslut', () => {
       expect(adoption).toContain('Sammanställning av medlemmarnas beslut');
       expect(adoption).toContain(`Medlemmarna har att anta förbundsordningen i version ${current}, ”Förslag inför medlemmarnas beslut”, utsänd 2023-01-10.`);
       for (const name of NAMES) expect(adoption).toContain(name);
-      expect(adoption).toContain(`Köpings kommun Kommunfullmäktige 2023-03-20 § 44 Bifall ${current}`);
-      expect(adoption).toContain(`Sala kommun Kommunstyrelsen 2023-03-20 § 46 Bifall ${EARLIER}`);
+      expect(adoption).toContain(`Köpings kommun Kommunfullmäktige 2023-03-20, § 44 Bifall ${current}`);
+      expect(adoption).toContain(`Sala kommun Kommunstyrelsen 2023-03-20, § 46 Bifall ${EARLIER}`);
       expect(adoption).toContain('Norbergs kommun Beslut saknas');
-      expect(adoption).toContain(`Västerås stad Kommunfullmäktige 2023-03-20 § 49 Återremiss ${current}`);
+      expect(adoption).toContain(`Västerås stad Kommunfullmäktige 2023-03-20, § 49 Återremiss ${current}`);
       expect(adoption).toContain(
         `Alla medlemmar har inte antagit förbundsordningen i samma lydelse, version ${current}. Det gäller Norbergs kommun (beslut saknas), Sala kommun (antog 2023-03-20 en äldre version, ${EARLIER}) och Västerås stad (ärendet återremitterades 2023-03-20).`,
       );
       const participation = read('sammanstallning-deltagande');
-      expect(participation).toContain('Köpings kommun Kommunfullmäktige 2022-03-14 § 24 Bifall');
+      expect(participation).toContain('Köpings kommun Kommunfullmäktige 2022-03-14, § 24 Bifall');
       expect(participation).toContain('Samtliga 13 medlemmar har bifallit förslaget.');
       expect(participation).not.toContain(current);
     }

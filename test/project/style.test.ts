@@ -270,7 +270,7 @@ describe.runIf(existsSync(LIBERATION))('style settings that kansli refuses, at t
     expect(r.status).toBe(1);
     expect(r.wrote).toBe(false);
     expect(r.stderr).toContain(
-      "content/charter.yaml:6:8: the value holds U+21D2 RIGHTWARDS DOUBLE ARROW, which the documents' fonts cannot draw (missing from Liberation Serif, Liberation Serif Bold, Liberation Serif Bold Italic, Liberation Sans, Liberation Sans Bold)",
+      "content/charter.yaml:12:8: the value holds U+21D2 RIGHTWARDS DOUBLE ARROW, which the documents' fonts cannot draw (missing from Liberation Serif, Liberation Serif Bold, Liberation Serif Bold Italic, Liberation Sans, Liberation Sans Bold)",
     );
     // The same content with DejaVu (no style) is fine: the error is the project font's.
     const plain = kansli(['check', '--content', CONTENT]);
