@@ -14,7 +14,8 @@ import type { Content } from '../../src/content/types.js';
 import { build, check } from '../../src/pipeline/build.js';
 import { loadTemplates } from '../../src/render/templates.js';
 import { documentView, sharedView } from '../../src/render/view.js';
-import { has, normalizeSpace, pdfText, ROOT, tempDir } from '../helpers.js';
+import { checkErrors } from '../content/errors.js';
+import { edit, has, lineOf, normalizeSpace, pdfText, ROOT, tempDir } from '../helpers.js';
 import { docxParagraphs, PARTS, partsAt, sentences, words } from './read.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'exempelforbundet', 'content');
@@ -197,5 +198,19 @@ describe('what a paper of a join or leave says', () => {
   it('Exempelförbundet has no warning but its unknown facts', () => {
     const { warnings } = check({ contentDir: EXAMPLE });
     expect(warnings.filter((w) => !w.message.startsWith('unknown fact ')).map((w) => w.message)).toEqual([]);
+  });
+
+  it('"@{member_of}" in send_to is an error at its line where no merger replaces bodies, and the warning names recipients instead', () => {
+    const dir = leaveContent();
+    const { warnings } = check({ contentDir: dir });
+    expect(warnings.find((w) => w.message.startsWith('document "uttrade" has no send_to: '))?.message).toBe(
+      'document "uttrade" has no send_to: it says nobody receives the decision; give send_to: [the recipients, e.g. the body]',
+    );
+    edit(dir, 'documents.yaml', 'send_to: [Provförbundet]', 'send_to: ["@{member_of}"]');
+    const problems = checkErrors(dir);
+    expect(problems.map((p) => p.message)).toEqual([
+      '"@{member_of}" stands for the bodies a merger replaces that the member belongs to, but parties.yaml has no replaces; name the recipients instead',
+    ]);
+    expect(problems[0]!.position.line).toBe(lineOf(join(dir, 'documents.yaml'), '@{member_of}'));
   });
 });
