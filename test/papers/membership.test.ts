@@ -21,18 +21,22 @@ import { docxParagraphs, PARTS, partsAt, sentences, words } from './read.js';
 const EXAMPLE = join(ROOT, 'examples', 'exempelforbundet', 'content');
 const MEMBERSHIP_TEMPLATES = ['intrade', 'uttrade', 'medlemsandring'];
 
-/** A body that Provkommun 3 leaves: four members today, three after; no basis or send_to for the leaving member's paper. */
-function leaveContent(): string {
+/**
+ * A body that Provkommun 3 leaves: four members today (and `more` municipalities sharing Provkommun
+ * 2's share), three after; no basis or send_to for the leaving member's paper.
+ */
+function leaveContent(more = 0): string {
   const dir = join(tempDir(), 'content');
   mkdirSync(dir, { recursive: true });
   const member = (id: string, name: string, kind = 'municipality', body = 'Kommunfullmäktige'): string =>
     `\n  - { id: ${id}, name: ${name}, short_name: ${name}, kind: ${kind}, orgnr: { unknown: Provuppgift. }, decision_body: ${body}, signatory: { unknown: Provuppgift. } }`;
-  const charter = (label: string, adopted: string, shares: readonly [string, number][]): string => `
+  const extra = Array.from({ length: more }, (_, i) => `prov-${i + 4}`);
+  const charter = (label: string, adopted: string, shares: readonly [string, readonly string[], number][]): string => `
 title: Förbundsordning för Provförbundet
 version: { label: ${label}${adopted} }
 association: provforbundet
 facts: { seat: Provstad }
-cost_shares:${shares.map(([id, percent]) => `\n  - { label: ${id}, members: [${id}], percent: ${percent} }`).join('')}
+cost_shares:${shares.map(([label, ids, percent]) => `\n  - { label: ${label}, members: [${ids.join(', ')}], percent: ${percent} }`).join('')}
 board: { members_per_party: 1, deputies_per_party: 1 }
 articles:
   - { id: namn, heading: Namn och säte, body: ["Förbundets namn är @{name}. Det har sitt säte i @{seat}."] }
@@ -44,10 +48,10 @@ entry_into_force:
   const paper = (id: string, template: string, extra: string): string =>
     `\n  - { id: ${id}, title: ${template === 'uttrade' ? 'Beslut om utträde ur Provförbundet' : 'Beslut om ändrad medlemskrets i Provförbundet'}, subject: Provärende, template: ${template}, per: member, date: "2027-03-01"${extra} }`;
   const files: Record<string, string> = {
-    'parties.yaml': `county: Provlän\nbody: { id: provforbundet, kind: kommunalforbund, name: Provförbundet }\nmembers:${member('prov-1', 'Provkommun 1')}${member('prov-2', 'Provkommun 2')}${member('prov-3', 'Provkommun 3')}${member('region-prov', 'Region Prov', 'region', 'Regionfullmäktige')}\n`,
+    'parties.yaml': `county: Provlän\nbody: { id: provforbundet, kind: kommunalforbund, name: Provförbundet }\nmembers:${member('prov-1', 'Provkommun 1')}${member('prov-2', 'Provkommun 2')}${member('prov-3', 'Provkommun 3')}${extra.map((id) => member(id, `Provkommun ${id.slice(5)}`)).join('')}${member('region-prov', 'Region Prov', 'region', 'Regionfullmäktige')}\n`,
     'timeline.yaml': `process: { kind: leave, leaving: [prov-3], effective: "2028-01-01" }\nevents: []\nplans:\n  - { id: plan, made: "2027-02", source: Provuppgift, entries: [{ id: beslut, date: "2027-06", deadline: true, text: Medlemmarna beslutar. }] }\n`,
-    'charter-current.yaml': charter('Nuvarande lydelse', ', adopted: "2020-05-04"', [['prov-1', 40], ['prov-2', 20], ['prov-3', 20], ['region-prov', 20]]),
-    'charter.yaml': charter('Föreslagen lydelse', '', [['prov-1', 50], ['prov-2', 25], ['region-prov', 25]]),
+    'charter-current.yaml': charter('Nuvarande lydelse', ', adopted: "2020-05-04"', [['prov-1', ['prov-1'], 40], ['prov-2', ['prov-2', ...extra], 20], ['prov-3', ['prov-3'], 20], ['region-prov', ['region-prov'], 20]]),
+    'charter.yaml': charter('Föreslagen lydelse', '', [['prov-1', ['prov-1'], 50], ['prov-2', ['prov-2', ...extra], 25], ['region-prov', ['region-prov'], 25]]),
     'documents.yaml':
       'issuer: Provförbundet\nsenders: { on_behalf_of: Provförbundet, names: [Kim Prov] }\ndocuments:' +
       '\n  - { id: forbundsordning, title: Förbundsordning för Provförbundet, subject: Provärende, template: forbundsordning, per: once, date: "2027-03-01" }' +
@@ -68,8 +72,10 @@ function papersOf(content: Content): { document: string; template: string; party
 }
 
 const sets = [
-  { name: 'Exempelförbundet (a member joins)', dir: EXAMPLE },
-  { name: 'Provförbundet (a member leaves)', dir: '' },
+  { name: 'Exempelförbundet (a member joins)', dir: EXAMPLE, more: 0 },
+  { name: 'Provförbundet (a member leaves)', dir: '', more: 0 },
+  // Thirty members: no sentence may grow with the number of members.
+  { name: 'a body of thirty members that one leaves', dir: '', more: 26 },
 ];
 
 describe.each(sets)('the papers of $name', (set) => {
@@ -78,7 +84,7 @@ describe.each(sets)('the papers of $name', (set) => {
   let content: Content;
   let papers: ReturnType<typeof papersOf> = [];
   beforeAll(async () => {
-    if (dir === '') dir = leaveContent();
+    if (dir === '') dir = leaveContent(set.more);
     content = check({ contentDir: dir }).content;
     papers = papersOf(content);
     out = join(tempDir(), 'output');

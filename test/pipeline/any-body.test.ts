@@ -108,7 +108,7 @@ documents:${paper('forbundsordning', 'Förbundsordning för Provförbundet', 'fo
     expect(staying).toContain('Region Prov föreslås godkänna utträdet och anta den ändrade förbundsordningen.');
     expect(staying).toContain('Beslutet skickas till • Provförbundet');
     expect(staying).toContain('I dag har Provförbundet fyra medlemmar');
-    expect(staying).toContain('Efter ändringen har förbundet tre medlemmar: Provkommun 1, Provkommun 2 och Region Prov.');
+    expect(staying).toContain('Efter ändringen har förbundet tre medlemmar, eftersom Provkommun 3 lämnar förbundet.');
   });
 
   it('a kommunalförbund whose charter is amended: every member gets the amendment proposal', () => {
