@@ -109,9 +109,8 @@ describe('examples/exempelforbundet: Exempelkommun D joins a kommunalförbund', 
           '2. Kommunfullmäktige antar förbundsordningen för Exempelförbundet, daterad den 16 juni 2025 (förslag till ändrad förbundsordning).',
       );
       expect(text).toContain(`förslag till ändrad förbundsordning (version ${manifest.charter.version})`);
-      expect(text).toContain(
-        'I dag har Exempelförbundet tre medlemmar: • Exempelkommun A • Exempelkommun B • Exempelkommun C Efter ändringen har förbundet fyra medlemmar, eftersom Exempelkommun D träder in.',
-      );
+      expect(text).toContain('I dag har Exempelförbundet tre medlemmar: • Exempelkommun A • Exempelkommun B • Exempelkommun C ');
+      expect(text).toContain('Efter ändringen har förbundet fyra medlemmar, eftersom Exempelkommun D träder in.');
     }
   });
 
