@@ -557,13 +557,17 @@ const paperReferences: Rule = rule(['documents', 'parties'], (ctx) => {
   const docs: Raw[] = ctx.data.documents.documents;
   const docIds = new Set(docs.map((d) => d.id));
   const members = new Map<string, Raw>((ctx.data.parties.members as Raw[]).map((m) => [m.id, m]));
+  // "@{member_of}" names the bodies a merger replaces; without them (a kommunalförbund a member
+  // joins, say) it would print no recipient at all, so the recipients must be named.
+  const replaces = Array.isArray(ctx.data.parties.replaces) && ctx.data.parties.replaces.length > 0;
+  const sendToHint = replaces ? 'give send_to: ["@{member_of}", …]' : 'give send_to: [the recipients, e.g. the body]';
   docs.forEach((d, i) => {
     if (d.per === 'member') {
       // A decision paper prints these; one left out prints [uppgift saknas], which check says.
       const missing = [
         ['case_officer', 'its heading block names no case officer; give {name, title, contact} or {unknown: why}'],
         ['basis', 'its Beslutsunderlag lists no document; give basis: [ids of documents in this file]'],
-        ['send_to', 'it says nobody receives the decision; give send_to: ["@{member_of}", …]'],
+        ['send_to', `it says nobody receives the decision; ${sendToHint}`],
       ].filter(([key]) => d[key!] === undefined);
       for (const [key, what] of missing) ctx.report('warning', 'documents', ['documents', i, 'id'], `document "${d.id}" has no ${key}: ${what}`);
     }
@@ -578,6 +582,7 @@ const paperReferences: Rule = rule(['documents', 'parties'], (ctx) => {
       for (const [, key] of text.matchAll(/@\{([^}]*)\}/g)) {
         if (key !== 'member_of') ctx.report('error', 'documents', ['documents', i, 'send_to', j], `"@{${key}}" is not known here; "@{member_of}" stands for the member's current associations`);
         else if (d.per !== 'member') ctx.report('error', 'documents', ['documents', i, 'send_to', j], `"@{member_of}" needs a member, but document "${d.id}" is made once`);
+        else if (!replaces) ctx.report('error', 'documents', ['documents', i, 'send_to', j], `"@{member_of}" stands for the bodies a merger replaces that the member belongs to, but parties.yaml has no replaces; name the recipients instead`);
       }
     });
   });

@@ -79,6 +79,12 @@ export interface BasisItem {
   readonly self: boolean;
   /** Whether it is the charter, printed with its label and version (`charter.versionHash`). */
   readonly charter: boolean;
+  /**
+   * Whether it is the comparison of the charter in force and the amended one, printed with both
+   * versions (`comparison.from.hash`, `comparison.to.hash`): a new charter in force changes the
+   * attachment, so it rebuilds the papers that name it.
+   */
+  readonly comparison: boolean;
 }
 
 /**
@@ -306,6 +312,9 @@ function lowerFirst(text: string): string {
 
 /** The template the charter is printed with: the document made with it carries the charter's date. */
 export const CHARTER_TEMPLATE = 'forbundsordning';
+
+/** The template the comparison is printed with (as src/compare/run.ts names it). */
+const COMPARISON_TEMPLATE = 'jamforelse';
 
 const known = (value: string): FactView => ({ known: true, value, reason: null });
 
@@ -633,6 +642,7 @@ export function paperView(shared: SharedView, spec: DocumentSpec, member: Member
         date: factView(self ? date : d.date),
         self,
         charter: isCharter,
+        comparison: d.template === COMPARISON_TEMPLATE,
       };
     }),
     sendTo: recipients(spec.sendTo, member),

@@ -95,15 +95,22 @@ describe('examples/exempelforbundet: Exempelkommun D joins a kommunalförbund', 
   it("gives the joining member its decision to join and adopt the charter, and the others theirs to accept it", () => {
     const joining = pdf('beslut-om-intrade/exempelkommun-d.pdf');
     expect(joining).toContain('Ärende till kommunfullmäktige i Exempelkommun D');
-    expect(joining).toContain('1. att Exempelkommun D ska träda in som medlem i Exempelförbundet från och med den 1 januari 2026, och');
-    expect(joining).toContain(`2. att anta förbundsordning för Exempelförbundet enligt bilaga (version ${manifest.charter.version}).`);
+    expect(joining).toContain(
+      '1. Kommunfullmäktige beslutar att Exempelkommun D ska träda in som medlem i Exempelförbundet från och med den 1 januari 2026. ' +
+        '2. Kommunfullmäktige antar förbundsordningen för Exempelförbundet, daterad den 16 juni 2025 (förslag till ändrad förbundsordning).',
+    );
+    expect(joining).toContain(`Förbundsordning för Exempelförbundet, daterad 2025-06-16, förslag till ändrad förbundsordning (version ${manifest.charter.version})`);
     for (const id of current) {
       const text = pdf(`beslut-om-ny-medlem/${id}.pdf`);
       const letter = id.slice(-1).toUpperCase();
       expect(text).toContain(`Ärende till kommunfullmäktige i Exempelkommun ${letter}`);
-      expect(text).toContain('1. att godkänna att Exempelkommun D träder in som medlem i Exempelförbundet från och med den 1 januari 2026, och');
-      expect(text).toContain(`så att den får den lydelse som framgår av version ${manifest.charter.version}.`);
-      expect(text).toContain('I dag har Exempelförbundet tre medlemmar: Exempelkommun A, Exempelkommun B och Exempelkommun C.');
+      expect(text).toContain(
+        '1. Kommunfullmäktige godkänner att Exempelkommun D träder in som medlem i Exempelförbundet från och med den 1 januari 2026. ' +
+          '2. Kommunfullmäktige antar förbundsordningen för Exempelförbundet, daterad den 16 juni 2025 (förslag till ändrad förbundsordning).',
+      );
+      expect(text).toContain(`förslag till ändrad förbundsordning (version ${manifest.charter.version})`);
+      expect(text).toContain('I dag har Exempelförbundet tre medlemmar: • Exempelkommun A • Exempelkommun B • Exempelkommun C ');
+      expect(text).toContain('Efter ändringen har förbundet fyra medlemmar, eftersom Exempelkommun D träder in.');
     }
   });
 
@@ -112,7 +119,7 @@ describe('examples/exempelforbundet: Exempelkommun D joins a kommunalförbund', 
     expect(docxText(join(out, 'jamforelse/jamforelse.docx'))).toContain('dels att 2, 5, 6 och 9 §§ ska ha följande lydelse');
     expect(docxText(join(out, 'beslut-om-intrade/exempelkommun-d.docx'))).toContain('att Exempelkommun D ska träda in som medlem i Exempelförbundet från och med den 1 januari 2026');
     for (const id of current) {
-      expect(docxText(join(out, `beslut-om-ny-medlem/${id}.docx`))).toContain('att godkänna att Exempelkommun D träder in som medlem i Exempelförbundet');
+      expect(docxText(join(out, `beslut-om-ny-medlem/${id}.docx`))).toContain('Kommunfullmäktige godkänner att Exempelkommun D träder in som medlem i Exempelförbundet');
     }
   });
 });

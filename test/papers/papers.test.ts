@@ -6,18 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, check } from '../../src/pipeline/build.js';
 import { loadTemplates } from '../../src/render/templates.js';
 import { documentView, sharedView } from '../../src/render/view.js';
-import { inlineText, type Block } from '../../src/model.js';
 import { charterVersion } from '../../src/pipeline/meta.js';
 import { checkErrors } from '../content/errors.js';
+import { docxParagraphs, PARTS, sentences, words } from './read.js';
 import { CONTENT, columnOf, contentCopy, edit, has, kansli, lineOf, normalizeSpace, pdfText, tempDir } from '../helpers.js';
 
-/** The parts of every decision paper, in order, as level-2 headings. */
-const PARTS = ['Sammanfattning', 'Förslag till beslut', 'Ärendebeskrivning', 'Ekonomiska konsekvenser', 'Beslutsunderlag', 'Beslutet skickas till'];
 const PAPERS = ['beslut-delta-i-lansprocess', 'beslut-anta-forbundsordning'];
 
 /** The real content, with Köping's own registry number, date and case officer, and a charter date. */
@@ -47,15 +44,6 @@ beforeAll(async () => {
 }, 120_000);
 
 const pdf = (document: string, party: string): string => normalizeSpace(pdfText(join(out, document, `${party}.pdf`)));
-
-/** Each paragraph's style and text, in order, as Word reads document.xml. */
-function docxParagraphs(file: string): { style: string; text: string }[] {
-  const xml = strFromU8(unzipSync(readFileSync(file))['word/document.xml']!);
-  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) => ({
-    style: /<w:pStyle w:val="([^"]+)"\/>/.exec(p)?.[1] ?? 'Normal',
-    text: [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''),
-  }));
-}
 
 describe('a decision paper (tjänsteskrivelse)', () => {
   it.runIf(has('pdftotext'))('opens with a heading block: the member, registry number, date, case officer and decision route', () => {
@@ -224,23 +212,6 @@ describe('the references a paper makes', () => {
     expect(find(/^"@\{members\}" is not known here; "@\{member_of\}" stands for the member's current associations/)?.position.line).toBe(lineOf(file, '@{members}'));
   });
 });
-
-/** A paper's sentences: each paragraph and list item split after . ! ? before a capital or digit. */
-function sentences(blocks: readonly Block[]): string[] {
-  const texts: string[] = [];
-  for (const b of blocks) {
-    if (b.type === 'paragraph') texts.push(inlineText(b.children));
-    if (b.type === 'list') {
-      for (const item of b.items) {
-        texts.push(inlineText(item.children));
-        for (const sub of item.sublist?.items ?? []) texts.push(inlineText(sub.children));
-      }
-    }
-  }
-  return texts.flatMap((t) => t.split(/(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9[])/u)).map((s) => s.trim()).filter((s) => s !== '');
-}
-
-const words = (sentence: string): number => sentence.split(/[\s\u00a0]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 
 describe('plain Swedish', () => {
   it('keeps every sentence of every decision paper at 35 words or fewer', () => {

@@ -72,7 +72,7 @@ plans:
       'charter.yaml': charter('Föreslagen lydelse', [['prov-1', 50], ['prov-2', 25], ['region-prov', 25]]),
       'documents.yaml': `issuer: Provförbundet
 senders: { on_behalf_of: Provförbundet, names: [Kim Prov] }
-documents:${paper('forbundsordning', 'Förbundsordning för Provförbundet', 'forbundsordning', 'once')}${paper('jamforelse', 'Jämförelse', 'jamforelse', 'once')}${paper('uttrade', 'Beslut om utträde', 'uttrade', 'member', '\n    for: leaving')}${paper('kvarvarande', 'Beslut om ändrad förbundsordning', 'medlemsandring', 'member', '\n    for: staying')}
+documents:${paper('forbundsordning', 'Förbundsordning för Provförbundet', 'forbundsordning', 'once')}${paper('jamforelse', 'Jämförelse', 'jamforelse', 'once')}${paper('uttrade', 'Beslut om utträde', 'uttrade', 'member', '\n    for: leaving\n    basis: [uttrade, forbundsordning, jamforelse]')}${paper('kvarvarande', 'Beslut om ändrad förbundsordning', 'medlemsandring', 'member', '\n    for: staying\n    basis: [kvarvarande, forbundsordning, jamforelse]\n    send_to: [Provförbundet]')}
 `,
     });
     const out = join(tempDir(), 'output');
@@ -96,13 +96,19 @@ documents:${paper('forbundsordning', 'Förbundsordning för Provförbundet', 'fo
     expect(text('jamforelse/jamforelse.pdf')).toMatch(/Förslaget innebär i fråga om förbundsordningen för Provförbundet dels att 2 och 3 §§ ska ha följande lydelse/);
     const leaving = text('uttrade/prov-3.pdf');
     expect(leaving).toContain('Ärende till kommunfullmäktige i Provkommun 3');
-    expect(leaving).toContain('1. att Provkommun 3 ska utträda ur Provförbundet från och med den 1 januari 2028, och');
-    expect(leaving).toContain(`version ${manifest.charter.version}`);
+    expect(leaving).toContain(
+      '1. Kommunfullmäktige beslutar att Provkommun 3 ska utträda ur Provförbundet från och med den 1 januari 2028. ' +
+        '2. Kommunfullmäktige godkänner förbundsordningen för Provförbundet, daterad den 1 mars 2027 (föreslagen lydelse).',
+    );
+    expect(leaving).toContain(`Förbundsordning för Provförbundet, daterad 2027-03-01, föreslagen lydelse (version ${manifest.charter.version})`);
+    expect(leaving).toContain('Enligt förslaget har Provkommun 3 ingen andel av förbundets kostnader efter utträdet.');
     const staying = text('kvarvarande/region-prov.pdf');
     expect(staying).toContain('Ärende till regionfullmäktige i Region Prov');
-    expect(staying).toContain('1. att godkänna att Provkommun 3 utträder ur Provförbundet från och med den 1 januari 2028, och');
+    expect(staying).toContain('1. Regionfullmäktige godkänner att Provkommun 3 utträder ur Provförbundet från och med den 1 januari 2028.');
+    expect(staying).toContain('Region Prov föreslås godkänna utträdet och anta den ändrade förbundsordningen.');
+    expect(staying).toContain('Beslutet skickas till • Provförbundet');
     expect(staying).toContain('I dag har Provförbundet fyra medlemmar');
-    expect(staying).toContain('Efter ändringen har förbundet tre medlemmar: Provkommun 1, Provkommun 2 och Region Prov.');
+    expect(staying).toContain('Efter ändringen har förbundet tre medlemmar, eftersom Provkommun 3 lämnar förbundet.');
   });
 
   it('a kommunalförbund whose charter is amended: every member gets the amendment proposal', () => {
