@@ -63,7 +63,7 @@ describe('resolveProject', () => {
     const at = problems.map((p) => `${p.position.line}:${p.position.column}: ${p.message}`);
     expect(at).toEqual([
       '2:9: expected a folder path, relative to kansli.yaml (e.g. content), found a list',
-      '3:8: expected style settings (fonts, colours, page, a Word template): a mapping, found the number 3',
+      '3:8: expected style settings (logo, fonts, colours, page, a Word template): a mapping, found the number 3',
       '4:1: unknown key "outptu" (did you mean "output"?); allowed here: name, content, templates, output, signed, style',
     ]);
     expect(problems.every((p) => p.file.endsWith('kansli.yaml'))).toBe(true);
