@@ -14,6 +14,7 @@ import { parseYaml, type ParsedYaml } from '../content/yaml.js';
 import { hashFile } from './extract.js';
 import { DECISIONS_FILE, INTERIM_OUTCOMES, NO_DECISIONS, type DecisionRecord, type Decisions, type Outcome } from './types.js';
 import { knownVersions, paperStart, versionName } from './versions.js';
+import { receivers } from './state.js';
 
 export { DECISIONS_FILE };
 
@@ -102,6 +103,8 @@ export function checkDecisions(read: ReadDecisions, content: Content, ctx: Decis
       report('decisions', at('paper'), `"${r.paper}" is not a document in documents.yaml${hint ? ` (did you mean "${hint}"?)` : ` (decision papers: ${papers.join(', ')})`}`);
     } else if (paper.per !== 'member') {
       report('decisions', at('paper'), `"${r.paper}" is not a decision paper: members decide on the documents made per member (${papers.join(', ')})`);
+    } else if (member && !receivers(content, paper.id).some((m) => m.id === member.id)) {
+      report('decisions', at('member'), `${member.name} does not receive "${r.paper}": it is made for the ${paper.for} members only (documents.yaml for: ${paper.for})`);
     }
     const who = member?.name ?? r.member;
     if (r.date > ctx.today) report('decisions', at('date'), `${r.date} is after today (${ctx.today}): record a decision once it has been taken`);

@@ -4,6 +4,7 @@
  * and for the summary document alike.
  */
 import type { Content, Member } from '../content/types.js';
+import { selectMembers } from '../content/members.js';
 import { INTERIM_OUTCOMES, type DecisionRecord } from './types.js';
 import { knownVersions, type KnownVersion } from './versions.js';
 
@@ -54,7 +55,16 @@ export function isOutstanding(state: DecisionState): boolean {
 }
 
 /** Every member's state on one paper, in member order. */
+/**
+ * The members a decision paper is made for (documents.yaml `for`): every member, or in a join or
+ * leave only the joining, leaving or staying ones. Only they have a decision to take on it.
+ */
+export function receivers(content: Content, paper: string): readonly Member[] {
+  const spec = content.documents.find((d) => d.id === paper);
+  return spec ? selectMembers(content, spec.for) : content.members;
+}
+
 export function statesOn(content: Content, paper: string): PaperState[] {
   const versions = knownVersions(content);
-  return content.members.map((member) => ({ member, paper, state: paperState(content, member, paper, versions) }));
+  return receivers(content, paper).map((member) => ({ member, paper, state: paperState(content, member, paper, versions) }));
 }

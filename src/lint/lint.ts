@@ -16,6 +16,7 @@ import { plan } from '../pipeline/plan.js';
 import { termPattern, withWordList } from '../render/glossary.js';
 import { loadTemplates, TEMPLATE_DIR } from '../render/templates.js';
 import { documentView, sharedView } from '../render/view.js';
+import { amendmentComparison } from '../compare/amendment.js';
 import { SourceIndex, type Place } from './place.js';
 import { addCounts, isLongWord, lix, NO_TEXT, sentences, words, type TextCounts } from './segment.js';
 
@@ -173,7 +174,8 @@ export function lint(options: LintOptions): LintReport {
   const maxWords = options.maxWords ?? DEFAULT_MAX_WORDS;
   const { content } = check({ contentDir: options.contentDir, templatesDir });
   const templates = loadTemplates(templatesDir);
-  const shared = sharedView(content);
+  // The papers of an amendment, a join or a leave print the comparison a build makes.
+  const shared = sharedView(content, amendmentComparison(content, templates));
   const index = new SourceIndex(options.contentDir, templatesDir);
   const units = plan(content);
   const documents: DocumentLint[] = [];

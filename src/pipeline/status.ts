@@ -5,7 +5,7 @@
  * the process up. The shape of `statusReport` is what `--json` prints (README, *kansli status*).
  */
 import type { Content, SignatureRecord } from '../content/types.js';
-import { decisionPapers, isOutstanding, paperState, type DecisionState } from '../decisions/state.js';
+import { decisionPapers, isOutstanding, paperState, receivers, type DecisionState } from '../decisions/state.js';
 import type { Outcome } from '../decisions/types.js';
 import { knownVersions, versionName, type KnownVersion } from '../decisions/versions.js';
 
@@ -86,7 +86,8 @@ export function statusReport(content: Content): StatusReport {
   const signedDocs = content.documents.filter((d) => d.signatories === 'members');
   const outstanding: string[] = [];
   const members = content.members.map((m): MemberStatus => {
-    const decisions = papers.map((p) => {
+    // A paper of a join or leave is made for some members only: the others have nothing to decide on it.
+    const decisions = papers.filter((p) => receivers(content, p.id).some((r) => r.id === m.id)).map((p) => {
       const state = paperState(content, m, p.id, versions);
       const why = outstandingDecision(m.name, p.id, state, current);
       if (why) outstanding.push(why);
@@ -174,12 +175,13 @@ export function formatStatus(report: StatusReport): string[] {
     for (const s of m.signatures) lines.push(...row(s.document, signatureText(s)));
   }
   lines.push('');
-  const all = report.members.length;
   for (const p of report.papers) {
+    const all = report.members.filter((m) => m.decisions.some((d) => d.paper === p.id)).length;
     const decided = report.members.filter((m) => m.decisions.some((d) => d.paper === p.id && d.state === 'decided')).length;
     const other = report.members.filter((m) => m.decisions.some((d) => d.paper === p.id && d.charter !== null && d.charter.status !== 'current')).length;
     lines.push(...wrap('', `${p.id}: ${decided} of ${all} decided${other > 0 ? `, ${other} on another charter version` : ''}`, '  '));
   }
+  const all = report.members.length;
   for (const d of report.signed) {
     const signed = report.members.filter((m) => m.signatures.some((s) => s.document === d.id && s.state !== 'missing')).length;
     const verified = report.members.filter((m) => m.signatures.some((s) => s.document === d.id && s.state === 'verified')).length;

@@ -585,8 +585,11 @@ class Layout {
       const h = rowHeight(row, false);
       if (this.y + h > this.BOTTOM) {
         this.pdf.addPage();
-        // Repeated header rows are a visual aid only: marked as artifacts, read once.
+        // Repeated header rows are a visual aid only: marked as artifacts, read once. An artifact
+        // leaves the position where it found it, so the rows go on below the header explicitly.
+        const top = this.y;
         this.artifact(() => table.header.forEach((r) => this.drawArtifactRow(r, widths, rowHeight(r, true))));
+        this.pdf.y = top + headerHeight;
       }
       drawRow(row, false, body);
     }

@@ -174,3 +174,70 @@ describe('the comparison a build makes', () => {
     expect(existsSync(join(dir, '..', 'out'))).toBe(false);
   });
 });
+
+/**
+ * Lines whose boxes overlap on one page: two texts printed on top of each other, which a text
+ * comparison cannot see (poppler's -bbox-layout gives each line's box on its page).
+ */
+function overprinted(pdf: string): string[] {
+  const xml = run('pdftotext', ['-bbox-layout', pdf, '-']).stdout;
+  const found: string[] = [];
+  xml.split('<page ').slice(1).forEach((page, p) => {
+    const lines = [...page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((m) => ({
+      box: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as const,
+      text: [...m[5]!.matchAll(/>([^<]*)<\/word>/g)].map((w) => w[1]).join(' '),
+    }));
+    for (let i = 0; i < lines.length; i++) {
+      for (let j = i + 1; j < lines.length; j++) {
+        const [a, b] = [lines[i]!.box, lines[j]!.box];
+        // A point of slack: glyph boxes of adjacent lines touch.
+        const overlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 1 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 1;
+        if (overlap) found.push(`page ${p + 1}: "${lines[i]!.text}" / "${lines[j]!.text}"`);
+      }
+    }
+  });
+  return found;
+}
+
+describe('no text printed over other text', () => {
+  it("in any of Exempelförbundet's PDFs, including the comparison's table across a page break (its header rows repeat above the rows)", () => {
+    const { out, manifest } = buildExample('exempelforbundet');
+    const pdfs = manifest.files.filter((f) => f.format === 'pdf');
+    expect(pdfs.length).toBeGreaterThan(5);
+    const comparison = pdfs.find((f) => f.document === 'jamforelse')!;
+    expect(Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', [join(out, comparison.path)]).stdout)![1])).toBeGreaterThan(1);
+    for (const f of pdfs) expect(overprinted(join(out, f.path)), f.path).toEqual([]);
+  });
+});
+
+describe('the other commands on an example with a join', () => {
+  it('kansli lint reads every document, the papers and the comparison that print the charter in force', () => {
+    const r = kansli(['lint', '--project', 'examples/exempelforbundet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    for (const id of ['forbundsordning', 'jamforelse', 'beslut-om-intrade', 'beslut-om-ny-medlem']) expect(r.stdout).toMatch(new RegExp(`^${id} +\\d+ +\\d`, 'm'));
+  });
+
+  it('kansli status expects a decision only from the members a paper is made for (documents.yaml for:)', () => {
+    const r = kansli(['status', '--project', 'examples/exempelforbundet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('beslut-om-intrade: 0 of 1 decided');
+    expect(r.stdout).toContain('beslut-om-ny-medlem: 0 of 3 decided');
+    const json = JSON.parse(kansli(['status', '--project', 'examples/exempelforbundet', '--json']).stdout) as { members: { id: string; decisions: { paper: string }[] }[] };
+    const papersOf = (id: string): string[] => json.members.find((m) => m.id === id)!.decisions.map((d) => d.paper);
+    expect(papersOf('exempelkommun-d')).toEqual(['beslut-om-intrade']);
+    expect(papersOf('exempelkommun-a')).toEqual(['beslut-om-ny-medlem']);
+  });
+
+  it('a decision recorded for a member the paper is not made for is an error at its line', () => {
+    const dir = tempDir();
+    cpSync(join(EXAMPLES, 'exempelforbundet', 'content'), join(dir, 'content'), { recursive: true });
+    writeFileSync(
+      join(dir, 'content', 'decisions.yaml'),
+      'decisions:\n  - { member: exempelkommun-a, paper: beslut-om-intrade, date: "2025-06-20", paragraph: "§ 12", outcome: bifall }\n',
+    );
+    const r = kansli(['check', '--content', join(dir, 'content')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/decisions\.yaml:2:\d+: Exempelkommun A does not receive "beslut-om-intrade"/);
+  });
+});
