@@ -11,3 +11,13 @@ export function checkErrors(dir: string): Problem[] {
   }
   throw new Error('expected the check to fail');
 }
+
+/** Every problem `kansli check` reports for a content folder, errors and warnings, whether it passes or not. */
+export function checkProblems(dir: string): readonly Problem[] {
+  try {
+    return check({ contentDir: dir }).warnings;
+  } catch (e) {
+    if (e instanceof ProblemsError) return e.problems;
+    throw e;
+  }
+}

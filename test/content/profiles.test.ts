@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/pipeline/build.js';
-import { ProblemsError, type Problem } from '../../src/content/problems.js';
 import { citation, coverage, loadProfile, PROFILE_DIR, type LegalProfile } from '../../src/content/profiles.js';
 import { contentCopy, CONTENT, edit, kansli, lineOf, columnOf, tempDir } from '../helpers.js';
-import { checkErrors } from './errors.js';
+import { checkErrors, checkProblems } from './errors.js';
 
 function profile(kind: string): LegalProfile {
   const loaded = loadProfile(kind);
@@ -169,13 +168,7 @@ describe('a new project (kansli init)', () => {
   it('is a draft: the items its two articles do not cover are warnings that name the law, not errors', () => {
     const dir = tempDir();
     cpSync(join(PROFILE_DIR, '..', 'starter', 'content'), dir, { recursive: true });
-    let problems: readonly Problem[] = [];
-    try {
-      check({ contentDir: dir });
-    } catch (e) {
-      if (!(e instanceof ProblemsError)) throw e;
-      problems = e.problems;
-    }
+    const problems = checkProblems(dir);
     const missing = problems.filter((p) => /saknas/.test(p.message));
     expect(missing.every((p) => p.severity === 'warning')).toBe(true);
     expect(missing.map((p) => p.message.split('): ')[0] + ')')).toEqual(finsam.items.filter((i) => !['namn', 'sate'].includes(i.id)).map((i) => citation(finsam, i)));
@@ -186,13 +179,7 @@ describe('the profile is chosen by the kind of body', () => {
   it('checks a kommunalförbund against 9 kap. 6 § kommunallagen (2017:725), its unconfirmed items as warnings', () => {
     const dir = contentCopy();
     edit(dir, 'parties.yaml', /^(\s+)kind: samordningsforbund/m, '$1kind: kommunalforbund');
-    let problems: readonly Problem[] = [];
-    try {
-      check({ contentDir: dir });
-    } catch (e) {
-      if (!(e instanceof ProblemsError)) throw e;
-      problems = e.problems;
-    }
+    const problems = checkProblems(dir);
     const kl = problems.filter((p) => p.message.includes('kommunallagen (2017:725)'));
     // Västmanland's covers name Finsam's items: those that are no item of KL are errors at their line.
     const unknown = kl.filter((p) => p.severity === 'error');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../src/pipeline/build.js';
 import { charterHash } from '../../src/render/view.js';
-import { CONTENT, edit, has, kansli, normalizeSpace, pdfText, ROOT, run, tempDir } from '../helpers.js';
+import { CONTENT, edit, has, kansli, normalizeSpace, overprintedLines, pdfLines, pdfText, ROOT, run, tempDir } from '../helpers.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 const names = readdirSync(EXAMPLES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -175,29 +175,8 @@ describe('the comparison a build makes', () => {
   });
 });
 
-/**
- * Lines whose boxes overlap on one page: two texts printed on top of each other, which a text
- * comparison cannot see (poppler's -bbox-layout gives each line's box on its page).
- */
-function overprinted(pdf: string): string[] {
-  const xml = run('pdftotext', ['-bbox-layout', pdf, '-']).stdout;
-  const found: string[] = [];
-  xml.split('<page ').slice(1).forEach((page, p) => {
-    const lines = [...page.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((m) => ({
-      box: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as const,
-      text: [...m[5]!.matchAll(/>([^<]*)<\/word>/g)].map((w) => w[1]).join(' '),
-    }));
-    for (let i = 0; i < lines.length; i++) {
-      for (let j = i + 1; j < lines.length; j++) {
-        const [a, b] = [lines[i]!.box, lines[j]!.box];
-        // A point of slack: glyph boxes of adjacent lines touch.
-        const overlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 1 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 1;
-        if (overlap) found.push(`page ${p + 1}: "${lines[i]!.text}" / "${lines[j]!.text}"`);
-      }
-    }
-  });
-  return found;
-}
+/** Lines printed over each other, as "page N: a / b" (poppler's boxes, helpers.ts). */
+const overprinted = (pdf: string): string[] => overprintedLines(pdfLines(pdf)).map(([a, b]) => `page ${a.page}: "${a.text}" / "${b.text}"`);
 
 describe('no text printed over other text', () => {
   it("in any of Exempelförbundet's PDFs, including the comparison's table across a page break (its header rows repeat above the rows)", () => {
